@@ -1,0 +1,160 @@
+"""What every layer is: a frozen record of its input shape and hyperparameters, with pure
+methods for its output shape, parameters, buffers, MACs and receptive-field step.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from ..errors import ShapeError
+from ..symbolic import Size, decide, equal, product, to_text
+
+Shape = tuple  # tuple[Size, ...], per sample, channels first
+
+
+def numel(shape: Shape) -> Size:
+    return product(shape)
+
+
+def shape_text(shape: Shape) -> str:
+    """6x28x28, or 4*c x H x W when sizes are formulas."""
+    texts = [to_text(d) for d in shape]
+    return (" x " if any(not text.isdigit() for text in texts) else "x").join(texts) if texts else "scalar"
+
+
+def axis_names(rank: int) -> tuple[str, ...]:
+    """Names of the spatial axes of a tensor with `rank` spatial axes, for messages."""
+    return {1: ("length",), 2: ("height", "width"), 3: ("depth", "height", "width")}.get(
+        rank, tuple(f"axis {i + 1}" for i in range(rank))
+    )
+
+
+# --- receptive fields --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Field:
+    """Receptive field of a layer's units in network-input coordinates, per spatial axis
+    (Araujo, Norris & Sim, Distill 2019): `size` of one unit's field, `jump` between
+    neighbouring units (a ratio after upsampling) and `start` of the first unit's field
+    (negative where it reaches into padding). `whole` marks fields that cover every
+    position a unit could see (after global pooling, flatten, dense)."""
+
+    size: tuple
+    jump: tuple
+    start: tuple
+    whole: bool = False
+
+    @classmethod
+    def of_input(cls, shape: Shape) -> Field:
+        rank = max(len(shape) - 1, 0)
+        return cls((1,) * rank, (1,) * rank, (0,) * rank)
+
+    def aligned_with(self, spatial_rank: int) -> bool:
+        return not self.whole and len(self.size) == spatial_rank
+
+    def window(self, kernel: tuple, stride: tuple, before: tuple) -> Field:
+        """Step through a sliding window: `kernel` effective extents, `before` padding."""
+        if self.whole or len(kernel) != len(self.size):
+            return self.collapse()
+        return Field(
+            tuple(r + (k - 1) * j for r, k, j in zip(self.size, kernel, self.jump)),
+            tuple(j * s for j, s in zip(self.jump, stride)),
+            tuple(a - p * j for a, p, j in zip(self.start, before, self.jump)),
+        )
+
+    def refine(self, taps: tuple, scale: tuple, first: tuple) -> Field:
+        """Step through an upsampling layer: each output unit reads at most `taps`
+        consecutive inputs, the grid gets `scale` times finer, and the first output unit
+        reads input `first` onwards."""
+        if self.whole or len(taps) != len(self.size):
+            return self.collapse()
+        return Field(
+            tuple(r + (n - 1) * j for r, n, j in zip(self.size, taps, self.jump)),
+            tuple(_ratio(j, s) for j, s in zip(self.jump, scale)),
+            tuple(a + f * j for a, f, j in zip(self.start, first, self.jump)),
+        )
+
+    def covering(self, extent: tuple) -> Field:
+        """Every unit now sees `extent` inputs of this layer along each axis: the whole map."""
+        if self.whole or len(extent) != len(self.size):
+            return self.collapse()
+        moved = self.window(extent, (1,) * len(extent), (0,) * len(extent))
+        return Field(moved.size, moved.jump, moved.start, whole=True)
+
+    def collapse(self) -> Field:
+        """A layer that mixes all positions of its input (dense, flatten, recurrent)."""
+        return Field(self.size, self.jump, self.start, whole=True)
+
+
+def _ratio(a: Size, b: Size) -> Size:
+    from ..symbolic import divide
+
+    return divide(a, b)
+
+
+# --- layers ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, eq=False)  # layers compare by identity; no generated __eq__ keeps start-up fast
+class Layer:
+    """Base of all layers. `x` is the input shape; the other fields are spec arguments."""
+
+    x: Shape
+
+    PRIMARY: ClassVar[str | None] = None  # the argument a bare value sets, as in `dense: 84`
+
+    def out_shape(self) -> Shape:
+        raise NotImplementedError
+
+    def params(self) -> Size:
+        return 0
+
+    def buffers(self) -> Size:
+        return 0
+
+    def macs(self) -> Size:
+        return 0
+
+    def bias_macs(self) -> Size:
+        """MACs that the convention counting bias as a multiply-accumulate adds (torchinfo)."""
+        return 0
+
+    def other_ops(self) -> Size:
+        """Element-wise work that is not a MAC (comparisons, additions, activations)."""
+        return 0
+
+    def field(self, f: Field) -> Field:
+        return f
+
+    @property
+    def inputs(self) -> tuple:
+        return (self.x,)
+
+    @property
+    def channels(self) -> Size:
+        return self.x[0]
+
+    @property
+    def spatial(self) -> tuple:
+        return tuple(self.x[1:])
+
+
+def positive_size(value: Size, what: str, formula: str) -> Size:
+    """Raise a ShapeError showing `formula` when a computed size is not positive."""
+    if decide(value >= 1) is False:
+        raise ShapeError(f"{what} would be {to_text(value)}: {formula} = {to_text(value)}", expected="at least 1")
+    return value
+
+
+def require(condition: Any, message: str, **fields) -> None:
+    """Raise a ShapeError unless `condition` holds (or cannot be decided for symbols).
+    `condition` is a bool or a sympy relation; never compare sympy values with ==."""
+    if decide(condition) is False:
+        raise ShapeError(message, **fields)
+
+
+def require_divides(divisor: Size, value: Size, message: str) -> None:
+    if equal(value % divisor, 0) is False:
+        raise ShapeError(message)

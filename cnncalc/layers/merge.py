@@ -1,0 +1,126 @@
+"""Merges of several branches: element-wise add and multiply, and concatenation."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..errors import ShapeError
+from ..symbolic import Size, divide, equal, is_concrete, smax, smin, to_text
+from .args import Integer, choice
+from .base import Field, Layer, Shape, axis_names, numel, shape_text
+
+
+def _shapes(shapes) -> str:
+    return " and ".join(shape_text(s) for s in shapes)
+
+
+@dataclass(frozen=True, eq=False)
+class Merge(Layer):
+    """Base of merges. `x` holds one input shape per branch. With `crop: center` every
+    branch is first centre-cropped to the smallest spatial size among them (U-Net)."""
+
+    x: tuple
+    crop: choice("none", "center") = "none"
+
+    @property
+    def inputs(self) -> tuple:
+        return tuple(self.x)
+
+    @property
+    def channels(self) -> Size:
+        return self.x[0][0]
+
+    def cropped(self) -> tuple:
+        if self.crop == "none":
+            return tuple(self.x)
+        if len({len(s) for s in self.x}) != 1:
+            raise ShapeError(f"cannot centre-crop branches of different ranks: {_shapes(self.x)}")
+        smallest = [smin(*sizes) for sizes in zip(*(s[1:] for s in self.x))]
+        return tuple((s[0], *smallest) for s in self.x)
+
+    def offsets(self) -> tuple:
+        """Per branch, where its centre crop starts along each spatial axis."""
+        return tuple(tuple((i - t) // 2 for i, t in zip(s[1:], c[1:])) for s, c in zip(self.x, self.cropped()))
+
+    def shifted(self, fields: tuple) -> list[Field]:
+        """The branches' fields moved by their crops."""
+        return [
+            f.window((1,) * len(offset), (1,) * len(offset), tuple(-o for o in offset)) if offset else f
+            for f, offset in zip(fields, self.offsets())
+        ]
+
+    def field(self, *fields: Field) -> Field:
+        """The union of the branches' fields, after each branch's crop."""
+        moved = self.shifted(fields)
+        if any(f.whole for f in moved) or len({len(f.size) for f in moved}) != 1:
+            widest = max(moved, key=lambda f: len(f.size))
+            sizes = [smax(*axis) for axis in zip(*(f.size for f in moved if len(f.size) == len(widest.size)))]
+            return Field(tuple(sizes), widest.jump, widest.start, whole=True)
+        starts = [smin(*axis) for axis in zip(*(f.start for f in moved))]
+        ends = [smax(*(f.start[i] + f.size[i] - 1 for f in moved)) for i in range(len(starts))]
+        return Field(tuple(end - start + 1 for start, end in zip(starts, ends)), moved[0].jump, tuple(starts))
+
+    def misalignment(self, *fields: Field) -> str | None:
+        """A note when the branches' fields are not centred on the same input position."""
+        moved = self.shifted(fields)
+        if any(f.whole for f in moved) or len({len(f.size) for f in moved}) != 1:
+            return None
+        notes = []
+        for axis, name in enumerate(axis_names(len(moved[0].size))):
+            centres = [f.start[axis] + divide(f.size[axis] - 1, 2) for f in moved]
+            if all(is_concrete(c) for c in centres) and len(set(centres)) > 1:
+                notes.append(f"branch field centres differ along {name}: {', '.join(to_text(c) for c in centres)}")
+            jumps = [f.jump[axis] for f in moved]
+            if all(is_concrete(j) for j in jumps) and len(set(jumps)) > 1:
+                notes.append(f"branch jumps differ along {name}: {', '.join(to_text(j) for j in jumps)}")
+        return "; ".join(notes) or None
+
+
+def broadcast(shapes: tuple) -> Shape:
+    """NumPy broadcasting of per-sample shapes (SE gating: C x H x W times C x 1 x 1)."""
+    rank = max(len(s) for s in shapes)
+    padded = [(1,) * (rank - len(s)) + tuple(s) for s in shapes]
+    result = []
+    for sizes in zip(*padded):
+        size = sizes[0]
+        for other in sizes[1:]:
+            if equal(other, 1):
+                continue
+            if equal(size, 1):
+                size = other
+            elif equal(size, other) is False:
+                raise ShapeError(f"branch shapes {_shapes(shapes)} do not match")
+        result.append(size)
+    return tuple(result)
+
+
+class Add(Merge):
+    def out_shape(self) -> Shape:
+        return broadcast(self.cropped())
+
+    def other_ops(self) -> Size:
+        return numel(self.out_shape()) * (len(self.x) - 1)
+
+
+class Multiply(Add):
+    pass
+
+
+@dataclass(frozen=True, eq=False)
+class Concat(Merge):
+    """Joins the branches along `axis` (0: channels); all other axes must agree."""
+
+    axis: Integer = 0
+
+    def out_shape(self) -> Shape:
+        shapes = self.cropped()
+        rank = len(shapes[0])
+        axis = self.axis % rank if rank else 0
+        for other in shapes[1:]:
+            same = len(other) == rank and all(
+                equal(a, b) is not False for i, (a, b) in enumerate(zip(shapes[0], other)) if i != axis
+            )
+            if not same:
+                raise ShapeError(f"cannot concatenate {_shapes(shapes)} along axis {self.axis}")
+        joined = sum(s[axis] for s in shapes)
+        return tuple(joined if i == axis else d for i, d in enumerate(shapes[0]))

@@ -1,0 +1,81 @@
+"""Recurrent layers over a sequence of T steps of F features (PyTorch's RNN, GRU, LSTM)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from ..errors import ShapeError
+from ..symbolic import Size
+from .args import Count, Flag
+from .base import Field, Layer, Shape, shape_text
+
+
+@dataclass(frozen=True, eq=False)
+class Recurrent(Layer):
+    """`layers` stacked recurrent layers of `hidden` units, optionally bidirectional. Each
+    gate of each direction multiplies the step's input and the previous hidden state."""
+
+    hidden: Count
+    layers: Count = 1
+    bidirectional: Flag = False
+    bias: Flag = True
+    sequences: Flag = True  # output every step (T x H), or only the last (H)
+
+    PRIMARY = "hidden"
+    GATES: ClassVar[int] = 1
+
+    def __post_init__(self) -> None:
+        if len(self.x) != 2:
+            raise ShapeError(f"{type(self).__name__.lower()} needs a T x F sequence, got {shape_text(self.x)}")
+
+    @property
+    def directions(self) -> int:
+        return 2 if self.bidirectional else 1
+
+    @property
+    def steps(self) -> Size:
+        return self.x[0]
+
+    def layer_inputs(self) -> list:
+        """Features entering each stacked layer: F, then the previous layer's output."""
+        return [self.x[1]] + [self.directions * self.hidden] * (self.layers - 1)
+
+    def step_macs(self) -> Size:
+        """MACs of one time step: gates x hidden x (input + hidden), per layer and direction."""
+        return sum(self.directions * self.GATES * self.hidden * (n + self.hidden) for n in self.layer_inputs())
+
+    def bias_count(self) -> Size:
+        """PyTorch keeps two bias vectors per gate (b_ih and b_hh)."""
+        return self.layers * self.directions * 2 * self.GATES * self.hidden if self.bias else 0
+
+    def out_shape(self) -> Shape:
+        width = self.directions * self.hidden
+        return (self.steps, width) if self.sequences else (width,)
+
+    def params(self) -> Size:
+        return self.step_macs() + self.bias_count()
+
+    def macs(self) -> Size:
+        return self.steps * self.step_macs()
+
+    def bias_macs(self) -> Size:
+        return self.steps * self.bias_count()
+
+    def other_ops(self) -> Size:
+        return self.steps * self.layers * self.directions * self.GATES * self.hidden
+
+    def field(self, f: Field) -> Field:
+        return f.collapse()
+
+
+class RNN(Recurrent):
+    GATES = 1
+
+
+class GRU(Recurrent):
+    GATES = 3
+
+
+class LSTM(Recurrent):
+    GATES = 4

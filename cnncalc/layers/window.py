@@ -1,0 +1,79 @@
+"""Sliding-window arithmetic, written once for convolution, pooling and their transposes.
+
+All functions take per-axis tuples and work on ints and sympy expressions alike.
+"""
+
+from __future__ import annotations
+
+from ..symbolic import Size, ceil_div, smax, to_text, where
+from .base import axis_names, positive_size
+
+
+def extents(kernel: tuple, dilation: tuple) -> tuple:
+    """Effective kernel extents: a dilated kernel of k taps spans d*(k-1)+1 inputs."""
+    return tuple(d * (k - 1) + 1 for k, d in zip(kernel, dilation))
+
+
+def same_padding(spatial: tuple, extent: tuple, stride: tuple) -> tuple:
+    """(before, after) padding that makes the output ceil(input / stride), as TensorFlow's
+    'SAME'; the odd pixel goes after. For stride 1 this equals PyTorch's padding='same'."""
+    pairs = []
+    for i, k, s in zip(spatial, extent, stride):
+        total = smax((ceil_div(i, s) - 1) * s + k - i, 0)
+        pairs.append((total // 2, total - total // 2))
+    return tuple(pairs)
+
+
+def window_sizes(spatial: tuple, extent: tuple, stride: tuple, pads: tuple, ceil_mode: bool = False) -> tuple:
+    """Output sizes of a sliding window, as PyTorch computes them for conv and pooling:
+    floor((i + before + after - extent) / stride) + 1, or with ceil when `ceil_mode`, where
+    a last window that would start in the right padding is dropped."""
+    sizes = []
+    for name, i, k, s, (before, after) in zip(axis_names(len(spatial)), spatial, extent, stride, pads):
+        span = i + before + after - k
+        if ceil_mode:
+            size = ceil_div(span, s) + 1
+            size = where((size - 1) * s >= i + before, size - 1, size)
+            rule = "ceil"
+        else:
+            size = span // s + 1
+            rule = "floor"
+        formula = (
+            f"{rule}(({name} {to_text(i)} + padding {to_text(before + after)}"
+            f" - kernel extent {to_text(k)}) / stride {to_text(s)}) + 1"
+        )
+        sizes.append(positive_size(size, f"output {name}", formula))
+    return tuple(sizes)
+
+
+def transposed_sizes(
+    spatial: tuple, kernel: tuple, stride: tuple, padding: tuple, dilation: tuple, output_padding: tuple
+) -> tuple:
+    """(i - 1)*stride - 2*padding + dilation*(kernel - 1) + output_padding + 1, per axis."""
+    sizes = []
+    for name, i, k, s, p, d, op in zip(axis_names(len(spatial)), spatial, kernel, stride, padding, dilation, output_padding):
+        size = (i - 1) * s - 2 * p + d * (k - 1) + op + 1
+        formula = (
+            f"({name} {to_text(i)} - 1)*stride {to_text(s)} - 2*padding {to_text(p)}"
+            f" + dilation {to_text(d)}*(kernel {to_text(k)} - 1) + output_padding {to_text(op)} + 1"
+        )
+        sizes.append(positive_size(size, f"output {name}", formula))
+    return tuple(sizes)
+
+
+def transposed_taps(extent: Size, stride: Size) -> Size:
+    """At most how many consecutive inputs one output of a transposed window reads:
+    the inputs i with i*stride in a span of `extent` positions."""
+    return ceil_div(extent, stride)
+
+
+def transposed_first(extent: Size, stride: Size, padding: Size) -> Size:
+    """The first input the first output of a transposed window reads (may be negative:
+    positions before the input, as padding is for a forward window)."""
+    return ceil_div(padding - (extent - 1), stride)
+
+
+def adaptive_windows(size: int, out: int) -> list[tuple[int, int]]:
+    """[start, end) of each window of PyTorch's adaptive pooling along one axis:
+    floor(i*size/out) to ceil((i+1)*size/out)."""
+    return [(i * size // out, -(-(i + 1) * size // out)) for i in range(out)]

@@ -1,0 +1,257 @@
+"""Presentation of reports: a rich table, JSON, Markdown and CSV. Formatting only: every
+number shown is one a Report already holds. rich is imported only for the table."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from .analysis import Report, Row
+from .layers import Field, shape_text
+from .symbolic import Size, is_concrete, to_json, to_text
+
+FORMATS = ("table", "json", "markdown", "csv")
+
+
+# --- numbers ---------------------------------------------------------------------------------
+
+
+def exact(value: Size) -> str:
+    """61,706 for integers, the formula for symbolic values."""
+    return f"{value:,}" if type(value) is int else to_text(value)
+
+
+def exact_and_human(value: Size) -> str:
+    """61,706 (61.7K); a formula alone."""
+    return f"{exact(value)} ({human(value)})" if is_concrete(value) else exact(value)
+
+
+def human(value: Size) -> str:
+    """Three significant digits with a K/M/G/T suffix: 61.7K, 4.09G."""
+    if not is_concrete(value):
+        return to_text(value)
+    for suffix, scale in (("T", 10**12), ("G", 10**9), ("M", 10**6), ("K", 10**3)):
+        if abs(value) >= scale:
+            return f"{float(value) / scale:.3g}{suffix}"
+    return to_text(value)
+
+
+def human_bytes(value: Size) -> str:
+    if not is_concrete(value):
+        return to_text(value)
+    for suffix, scale in (("GiB", 2**30), ("MiB", 2**20), ("KiB", 2**10)):
+        if value >= scale:
+            return f"{float(value) / scale:.3g} {suffix}"
+    return f"{to_text(value)} B"
+
+
+def axes_text(values: tuple) -> str:
+    """'5' when every axis agrees, '7x1' otherwise."""
+    if not values:
+        return "-"
+    texts = [to_text(v) for v in values]
+    return texts[0] if len(set(texts)) == 1 else "x".join(texts)
+
+
+def field_text(field: Field) -> str:
+    return axes_text(field.size) + (" (all)" if field.whole else "")
+
+
+# --- data --------------------------------------------------------------------------------------
+
+
+def _shape(shape) -> list:
+    return [to_json(d) for d in shape]
+
+
+def _field(field: Field) -> dict:
+    return {
+        "size": [to_json(v) for v in field.size],
+        "jump": [to_json(v) for v in field.jump],
+        "start": [to_json(v) for v in field.start],
+        "whole": field.whole,
+    }
+
+
+def row_data(row: Row) -> dict:
+    data = {
+        "path": row.path,
+        "type": row.type,
+        "depth": row.depth,
+        "input_shape": _shape(row.input_shapes[0]) if len(row.input_shapes) == 1 else [_shape(s) for s in row.input_shapes],
+        "output_shape": _shape(row.output_shape),
+        "params": to_json(row.params),
+        "trainable": to_json(row.trainable),
+        "buffers": to_json(row.buffers),
+        "macs": to_json(row.macs),
+        "other_ops": to_json(row.other_ops),
+        "receptive_field": _field(row.field),
+        "activation_bytes": to_json(row.activation_bytes),
+    }
+    optional = {"runs": row.runs if row.runs != 1 else None, "shares": row.shares, "note": row.note, "line": row.line}
+    data.update({key: to_json(value) for key, value in optional.items() if value is not None})
+    if row.is_group:
+        data["collapsed"] = True
+    return data
+
+
+def report_data(report: Report, depth: int | None = None) -> dict:
+    totals = report.totals
+    outputs = {name: _shape(shape) for name, shape in report.outputs.items()}
+    return {
+        "name": report.name,
+        "source": report.source,
+        "input": _shape(report.input),
+        "output": outputs["output"] if list(outputs) == ["output"] else outputs,
+        "dtype": report.dtype,
+        "batch": report.batch,
+        "bias_macs": report.bias_macs,
+        "symbols": list(report.symbols),
+        "receptive_field": _field(report.field),
+        "totals": {
+            "params": to_json(totals.params),
+            "trainable": to_json(totals.trainable),
+            "frozen": to_json(totals.frozen),
+            "buffers": to_json(totals.buffers),
+            "macs": to_json(totals.macs),
+            "flops": to_json(totals.flops),
+            "other_ops": to_json(totals.other_ops),
+            "param_bytes": to_json(totals.param_bytes),
+            "buffer_bytes": to_json(totals.buffer_bytes),
+            "input_bytes": to_json(totals.input_bytes),
+            "activation_bytes": to_json(totals.activation_bytes),
+            "training_bytes": {name: to_json(value) for name, value in totals.training_bytes.items()},
+        },
+        "layers": [row_data(row) for row in report.collapsed(depth)],
+    }
+
+
+def render_json(report: Report, depth: int | None = None) -> str:
+    return json.dumps(report_data(report, depth), indent=2, ensure_ascii=False)
+
+
+CSV_COLUMNS = ("path", "type", "input_shape", "output_shape", "params", "buffers", "macs", "rf_size", "rf_jump", "rf_start", "activation_bytes")
+
+
+def _csv_row(row: Row) -> list:
+    return [
+        row.path,
+        row.type,
+        " ".join(shape_text(s) for s in row.input_shapes),
+        shape_text(row.output_shape),
+        to_text(row.params),
+        to_text(row.buffers),
+        to_text(row.macs),
+        axes_text(row.field.size),
+        axes_text(row.field.jump),
+        axes_text(row.field.start),
+        to_text(row.activation_bytes),
+    ]
+
+
+def render_csv(report: Report, depth: int | None = None) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for row in report.collapsed(depth):
+        writer.writerow(_csv_row(row))
+    t = report.totals
+    writer.writerow(["total", "", shape_text(report.input), "", to_text(t.params), to_text(t.buffers), to_text(t.macs), "", "", "", to_text(t.activation_bytes)])
+    return buffer.getvalue()
+
+
+def summary_lines(report: Report) -> list[tuple[str, str]]:
+    """The totals as (label, text) pairs, shared by the table and Markdown views."""
+    t = report.totals
+    outputs = ", ".join(
+        shape_text(shape) if name == "output" else f"{name} {shape_text(shape)}" for name, shape in report.outputs.items()
+    )
+    params = exact_and_human(t.params)
+    if t.frozen != 0:
+        params += f", of which {exact(t.frozen)} frozen"
+    convention = "bias counted" if report.bias_macs else "bias not counted"
+    memory = f"{report.dtype}, batch {report.batch}"
+    return [
+        ("Input → output", f"{shape_text(report.input)} → {outputs}"),
+        ("Parameters", params),
+        ("Buffers", f"{exact(t.buffers)} (not trained: BatchNorm running statistics)"),
+        ("MACs", f"{exact_and_human(t.macs)}, FLOPs {human(t.flops)}, {convention}"),
+        ("Receptive field", f"{field_text(report.field)}, jump {axes_text(report.field.jump)}"),
+        (f"Memory ({memory})", f"parameters {human_bytes(t.param_bytes)}, activations {human_bytes(t.activation_bytes)}"),
+        ("Training memory", ", ".join(f"{name} {human_bytes(value)}" for name, value in t.training_bytes.items())),
+    ]
+
+
+MARKDOWN_COLUMNS = ("Layer", "Type", "Output", "Params", "MACs", "RF")
+
+
+def _cells(row: Row) -> tuple:
+    return (row.path, row.type, shape_text(row.output_shape), exact(row.params), exact(row.macs), field_text(row.field))
+
+
+def render_markdown(report: Report, depth: int | None = None) -> str:
+    lines = [f"## {report.name}", "", "| " + " | ".join(MARKDOWN_COLUMNS) + " |", "|" + "---|" * len(MARKDOWN_COLUMNS)]
+    for row in report.collapsed(depth):
+        lines.append("| " + " | ".join(cell.replace("|", "\\|") for cell in _cells(row)) + " |")
+    lines.append("")
+    lines.extend(f"- **{label}**: {text}" for label, text in summary_lines(report))
+    return "\n".join(lines) + "\n"
+
+
+def print_table(report: Report, depth: int | None = None, console=None) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    console = console or Console()
+    title = report.name + (f"  [dim]({report.source.split(',')[0]})[/dim]" if report.source else "")
+    table = Table(title=title, title_justify="left", header_style="bold")
+    for name in MARKDOWN_COLUMNS:
+        table.add_column(name, justify="right" if name in ("Params", "MACs", "RF") else "left", overflow="fold")
+    for row in report.collapsed(depth):
+        cells = list(_cells(row))
+        if row.is_group:
+            cells[0] = f"[bold]{cells[0]}[/bold]"
+        if row.shares:
+            cells[3] += " [dim](shared)[/dim]"
+        if row.runs != 1:
+            cells[4] += f" [dim](×{to_text(row.runs)})[/dim]"
+        table.add_row(*cells)
+    console.print(table)
+    for label, text in summary_lines(report):
+        console.print(f"[bold]{label}[/bold]: {text}", highlight=False)
+    notes = [f"{row.path}: {row.note}" for row in report.rows if row.note]
+    for note in notes:
+        console.print(f"[yellow]note[/yellow] {note}", highlight=False)
+
+
+def print_list(entries: list, format: str) -> None:
+    """The built-in architectures: (name, report or None, error or None) triples."""
+    if format == "json":
+        data = [
+            {"name": name, "error": error}
+            if report is None
+            else {
+                "name": name,
+                "title": report.name,
+                "input": _shape(report.input),
+                "params": to_json(report.totals.params),
+                "macs": to_json(report.totals.macs),
+            }
+            for name, report, error in entries
+        ]
+        print(json.dumps(data, indent=2, ensure_ascii=False))
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(header_style="bold")
+    for column in ("Name", "Network", "Input", "Params", "MACs"):
+        table.add_column(column, justify="right" if column in ("Params", "MACs") else "left")
+    for name, report, error in entries:
+        if report is None:
+            table.add_row(name, f"[red]{error}[/red]", "", "", "")
+        else:
+            t = report.totals
+            table.add_row(name, report.name, shape_text(report.input), human(t.params), human(t.macs))
+    Console().print(table)

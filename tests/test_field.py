@@ -1,0 +1,106 @@
+"""Receptive fields against sequences with known answers (Araujo, Norris & Sim, Distill 2019:
+r_out = r_in + (k - 1)*j_in, j_out = j_in*s, start_out = start_in - p*j_in)."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+from conftest import network
+
+
+def fields(layers: str, input: str = "[1, 64, 64]"):
+    graph = network(f"input: {input}\nlayers:\n{layers}")
+    return [(n.field.size[0], n.field.jump[0], n.field.start[0]) for n in graph.nodes]
+
+
+def test_the_issue_sequence():
+    # conv3 s1 p1 -> conv3 s2 p1 -> pool2 s2 -> conv3 s1 p2 d2
+    # sizes 1+2=3, 3+2*1=5, 5+1*2=7, 7+(5-1)*4=23; jumps 1, 2, 4, 4;
+    # starts 0-1*1=-1, -1-1*1=-2, -2-0=-2, -2-2*4=-10
+    got = fields(
+        """
+  - conv: {out: 4, kernel: 3, padding: 1}
+  - conv: {out: 4, kernel: 3, stride: 2, padding: 1}
+  - maxpool: {kernel: 2, stride: 2}
+  - conv: {out: 4, kernel: 3, padding: 2, dilation: 2}
+"""
+    )
+    assert got == [(3, 1, -1), (5, 2, -2), (7, 4, -2), (23, 4, -10)]
+
+
+def test_two_3x3_see_as_much_as_one_5x5():
+    two = fields("  - conv: {out: 1, kernel: 3}\n  - conv: {out: 1, kernel: 3}\n")
+    one = fields("  - conv: {out: 1, kernel: 5}\n")
+    assert two[-1][0] == one[-1][0] == 5
+
+
+def test_lenet5_fields():
+    # C1 5, S2 5+1*1=6 (jump 2), C3 6+4*2=14, S4 14+1*2=16 (jump 4), C5 16+4*4=32
+    got = [size for size, _, _ in fields(open_spec("lenet5"))]
+    assert got[:7] == [5, 5, 6, 14, 14, 16, 32]
+
+
+def open_spec(name: str) -> str:
+    from cnncalc.catalog import architectures_dir
+
+    text = (architectures_dir() / f"{name}.yaml").read_text()
+    return text.split("layers:\n", 1)[1].split("expect:")[0]
+
+
+def test_transposed_convolution_makes_the_jump_a_fraction():
+    # output 0 of a 4x4 stride-2 padding-1 transposed conv reads inputs i with 2i in {1, 0, -1, -2}:
+    # i = -1 and 0, so the field starts at -1 and spans ceil(4/2) = 2 inputs; jump 1/2
+    assert fields("  - conv_transpose: {out: 1, kernel: 4, stride: 2, padding: 1}\n") == [(2, Fraction(1, 2), -1)]
+
+
+def test_upsampling_then_convolution():
+    # nearest x2 reads one input: size 1, jump 1/2; a 3x3 with padding 1 then spans
+    # 1 + 2*(1/2) = 2 and starts at 0 - 1*(1/2)
+    got = fields("  - upsample: 2\n  - conv: {out: 1, kernel: 3, padding: 1}\n")
+    assert got == [(1, Fraction(1, 2), 0), (2, Fraction(1, 2), Fraction(-1, 2))]
+
+
+def test_global_pooling_covers_the_whole_map():
+    # conv3 p1 on 8x8: 3, start -1; global pooling over 8 positions: 3 + 7*1 = 10
+    graph = network("input: [1, 8, 8]\nlayers:\n  - conv: {out: 2, kernel: 3, padding: 1}\n  - global_avgpool\n")
+    field = graph.nodes[-1].field
+    assert (field.size, field.start, field.whole) == ((10, 10), (-1, -1), True)
+
+
+def test_adaptive_pooling_uses_the_longest_window():
+    # 13 -> 6: windows [floor(13i/6), ceil(13(i+1)/6)) are 3 long at most; jump 13/6
+    assert fields("  - adaptive_avgpool: 6\n", "[1, 13, 13]") == [(3, Fraction(13, 6), 0)]
+
+
+def test_merge_takes_the_union_and_reports_misaligned_centres():
+    # branch 0: 3x3 valid conv, field [0, 2], centre 1; branch 1: a 6x6 crop at offset 0,
+    # field [0, 0], centre 0. The union spans 3 positions; the centres differ.
+    graph = network(
+        """
+input: [1, 8, 8]
+layers:
+  - add:
+      - [{conv: {out: 1, kernel: 3}}]
+      - [{crop: {size: [6, 6], offset: [0, 0]}}]
+"""
+    )
+    merge = graph.nodes[-1]
+    assert merge.field.size == (3, 3)
+    assert "centres differ" in merge.note
+
+
+def test_centre_crop_keeps_fields_aligned():
+    # U-Net style: the skip (field 1, start 0) is centre-cropped from 8 to 6, moving its start
+    # to 1 = the centre of the 3x3 branch's field [0, 2]: aligned, no note
+    graph = network(
+        """
+input: [1, 8, 8]
+layers:
+  - concat:
+      branches: [[{conv: {out: 1, kernel: 3}}], []]
+      crop: center
+"""
+    )
+    merge = graph.nodes[-1]
+    assert merge.shape == (2, 6, 6)
+    assert merge.field.size == (3, 3) and merge.note is None
