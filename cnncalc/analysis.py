@@ -63,7 +63,7 @@ class Report:
     name: str
     source: str | None
     file: str | None
-    input: Shape
+    inputs: dict  # input name -> shape
     outputs: dict  # output name -> shape
     field: Field  # of the (first) output
     rows: tuple  # one Row per layer, in run order
@@ -73,6 +73,11 @@ class Report:
     bias_macs: bool
     symbols: tuple
     groups: tuple = ()  # Graph groups, for collapsed views
+
+    @property
+    def input(self) -> Shape:
+        """The first input's shape."""
+        return next(iter(self.inputs.values()))
 
     def collapsed(self, depth: int | None) -> tuple:
         """Rows with everything nested deeper than `depth` folded into its enclosing block."""
@@ -100,7 +105,7 @@ def analyze(graph: Graph, *, dtype: str = "fp32", batch: int = 1, bias_macs: boo
     macs = _sum(r.macs for r in rows)
     param_bytes = _bytes(params, bits)
     buffer_bytes = _bytes(buffers, bits)
-    input_bytes = _bytes(numel(graph.input) * batch, bits)
+    input_bytes = _sum(_bytes(numel(shape) * batch, bits) for _, shape in graph.inputs)
     activation_bytes = _sum(r.activation_bytes for r in rows)
     trainable_bytes = _bytes(trainable, bits)
     training = {
@@ -126,9 +131,9 @@ def analyze(graph: Graph, *, dtype: str = "fp32", batch: int = 1, bias_macs: boo
         name=graph.name,
         source=graph.source,
         file=graph.file,
-        input=graph.input,
+        inputs=dict(graph.inputs),
         outputs=graph.output_shapes(),
-        field=graph.nodes[first_output].field if first_output >= 0 else Field.of_input(graph.input),
+        field=graph.nodes[first_output].field if first_output >= 0 else Field.of_input(graph.shape_of(first_output)),
         rows=rows,
         totals=totals,
         dtype=dtype,

@@ -37,7 +37,7 @@ MAX_BLOCK_DEPTH = 64
 
 @dataclass(frozen=True)
 class Node:
-    """One placed layer. `sources` are the nodes it reads (-1: the network input)."""
+    """One placed layer. `sources` are the nodes it reads; -1-k is the network's input k."""
 
     index: int
     path: str
@@ -73,20 +73,28 @@ class Graph:
     name: str
     file: str | None
     source: str | None
-    input: Shape
+    inputs: tuple  # of (name, shape); the first is where `layers` starts
     nodes: tuple
     groups: tuple
     outputs: tuple  # of (name, node index)
     symbols: tuple  # symbols left free (the results are formulas in them)
     expect: dict = field(default_factory=dict)
 
+    @property
+    def input(self) -> Shape:
+        return self.inputs[0][1]
+
+    def shape_of(self, source: int) -> Shape:
+        """The shape a source index refers to: a node's output or a network input."""
+        return self.inputs[-1 - source][1] if source < 0 else self.nodes[source].shape
+
     def output_shapes(self) -> dict:
-        return {name: (self.input if index < 0 else self.nodes[index].shape) for name, index in self.outputs}
+        return {name: self.shape_of(index) for name, index in self.outputs}
 
 
 @dataclass(frozen=True)
 class Tensor:
-    node: int  # producing node, -1 for the network input
+    node: int  # producing node; -1-k for the network's input k
     shape: Shape
     field: Field
     producer: Layer | None = None
@@ -96,7 +104,7 @@ def build(spec: Spec, variant: str | None = None, values: dict | None = None, in
     """Expand `spec` (optionally one of its variants) into a Graph.
 
     `values` sets constants or symbols by name (numbers or expression text, as `--set`),
-    `input` replaces the input shape (a list of sizes or expression texts)."""
+    `input` replaces the (first) input shape (a list of sizes or expression texts)."""
     return _Builder(spec, variant, values or {}, input).graph()
 
 
@@ -200,12 +208,15 @@ class _Builder:
     # the walk
 
     def graph(self) -> Graph:
-        shape = tuple(self.dimension(item, self.scope) for item in self.input_v.data)
-        if not shape:
-            raise self.input_v.error("the input shape is empty")
-        x = Tensor(-1, shape, Field.of_input(shape))
-        self.named["input"] = x
-        out = self.sequence(self.spec.layers, x, self.scope, "layers", top=True)
+        inputs = []
+        for k, (name, v) in enumerate(self.input_shapes()):
+            shape = tuple(self.dimension(item, self.scope) for item in v.data)
+            if not shape:
+                raise v.error("an input shape cannot be empty")
+            self.named[name] = Tensor(-1 - k, shape, Field.of_input(shape))
+            inputs.append((name, shape))
+        x = self.named.setdefault("input", self.named[inputs[0][0]])
+        out = self.sequence(self.spec.layers, x, self.scope, "layers")
         if out is not None:
             self.outputs.append(("output", out.node))
         if not self.nodes:
@@ -214,7 +225,7 @@ class _Builder:
             name=self.name,
             file=self.spec.file,
             source=self.source,
-            input=shape,
+            inputs=tuple(inputs),
             nodes=tuple(self.nodes),
             groups=tuple(self.groups),
             outputs=tuple(self.outputs),
@@ -222,13 +233,19 @@ class _Builder:
             expect=self.expect,
         )
 
+    def input_shapes(self) -> list[tuple[str, V]]:
+        """(name, shape) of each input: `input: [3, 224, 224]` or `input: {image: [...], tokens: [...]}`."""
+        if isinstance(self.input_v.data, dict):
+            return list(self.input_v.data.items())
+        return [("input", self.input_v)]
+
     def dimension(self, v: V, scope: dict) -> Size:
         size = self.number(self.resolve(v, scope), scope)
         if is_concrete(size) and (isinstance(size, Fraction) or not 1 <= size <= MAX_DIMENSION):
             raise v.error("an input size must be a whole number from 1 to 2**31-1", got=to_text(size))
         return size
 
-    def sequence(self, items: tuple, x: Tensor | None, scope: dict, path: str, top: bool = False) -> Tensor | None:
+    def sequence(self, items: tuple, x: Tensor | None, scope: dict, path: str) -> Tensor | None:
         for i, item in enumerate(items):
             here = f"{path}[{i}]"
             if x is None:

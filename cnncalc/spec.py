@@ -186,6 +186,25 @@ def describe(v: V) -> str:
     )
 
 
+def _check_input(v: V) -> None:
+    """One input `[3, 224, 224]`, or several by name `{image: [3, 224, 224], tokens: [16]}`."""
+    shapes = v.data.values() if isinstance(v.data, dict) else [v]
+    if not shapes:
+        raise v.error("'input' needs at least one shape")
+    for shape in shapes:
+        if not isinstance(shape.data, list):
+            raise shape.error("an input shape must be a list of sizes, e.g. [3, 224, 224]", got=describe(shape))
+    for name in v.data if isinstance(v.data, dict) else ():
+        if not _IDENTIFIER.match(name):
+            raise v.key_error(name, f"'{name}' is not a valid input name")
+
+
+def _checked_input(v: V | None) -> V | None:
+    if v is not None:
+        _check_input(v)
+    return v
+
+
 def _signature(key: str, loc: Loc) -> tuple[str, tuple]:
     """'bottleneck(width, stride=1)' -> ('bottleneck', (('width', None), ('stride', V('1'))))."""
     match = re.fullmatch(r"\s*([A-Za-z_]\w*)\s*(?:\((.*)\))?\s*", key)
@@ -257,8 +276,8 @@ class _Parser:
             if not isinstance(top["layers"].data, list) or not top["layers"].data:
                 raise top["layers"].error("'layers' must be a non-empty list of layers")
             layers = self.items(top["layers"])
-        if "input" in top and not isinstance(top["input"].data, list):
-            raise top["input"].error("'input' must be a list of sizes, e.g. [3, 224, 224]")
+        if "input" in top:
+            _check_input(top["input"])
         return Spec(
             file=self.file,
             name=_text(top["name"], "name") if "name" in top else None,
@@ -305,7 +324,7 @@ class _Parser:
                 title=_text(entries["name"], "name") if "name" in entries else None,
                 source=_text(entries["source"], "source") if "source" in entries else None,
                 values=_mapping(entries["set"], "'set'") if "set" in entries else {},
-                input=entries.get("input"),
+                input=_checked_input(entries.get("input")),
                 expect=_mapping(entries["expect"], "'expect'") if "expect" in entries else {},
                 loc=body.loc,
             )

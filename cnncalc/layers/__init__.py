@@ -32,6 +32,8 @@ _WHERE: dict[str, tuple[str, str]] = {
     "flatten": ("reshape", "Flatten"),
     "reshape": ("reshape", "Reshape"),
     "permute": ("reshape", "Permute"),
+    "slice": ("reshape", "Slice"),
+    "channel_shuffle": ("reshape", "ChannelShuffle"),
     "dense": ("dense", "Dense"),
     "embedding": ("dense", "Embedding"),
     "batchnorm": ("norm", "BatchNorm"),

@@ -1,4 +1,4 @@
-"""Layers that only rearrange values: flatten, reshape, permute."""
+"""Layers that only rearrange values: flatten, reshape, permute, slice, channel shuffle."""
 
 from __future__ import annotations
 
@@ -6,9 +6,9 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from ..errors import ShapeError
-from ..symbolic import divide, equal, is_concrete, to_text
-from .args import Integers
-from .base import Field, Layer, Shape, numel, shape_text
+from ..symbolic import decide, divide, equal, is_concrete, to_text
+from .args import Count, Integer, Integers, Nonnegative
+from .base import Field, Layer, Shape, numel, require_divides, shape_text
 
 
 class Flatten(Layer):
@@ -64,3 +64,46 @@ class Permute(Layer):
 
     def field(self, f: Field) -> Field:
         return f if list(self.order) == sorted(self.order) else f.covering(self.spatial)
+
+
+@dataclass(frozen=True, eq=False)
+class Slice(Layer):
+    """`size` consecutive entries of one axis from `start` (ShuffleNet's channel split)."""
+
+    size: Count
+    start: Nonnegative = 0
+    axis: Integer = 0
+
+    PRIMARY = "size"
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.axis < len(self.x):
+            raise ShapeError(f"axis {self.axis} is out of range for {shape_text(self.x)}")
+        extent = self.x[self.axis]
+        if decide(self.start + self.size <= extent) is False:
+            raise ShapeError(f"slice {to_text(self.start)}:{to_text(self.start + self.size)} does not fit in {to_text(extent)} along axis {self.axis}")
+
+    def out_shape(self) -> Shape:
+        return tuple(self.size if i == self.axis else d for i, d in enumerate(self.x))
+
+    def field(self, f: Field) -> Field:
+        if self.axis == 0:
+            return f
+        rank = len(self.spatial)
+        offsets = tuple(-self.start if i + 1 == self.axis else 0 for i in range(rank))
+        return f.window((1,) * rank, (1,) * rank, offsets)
+
+
+@dataclass(frozen=True, eq=False)
+class ChannelShuffle(Layer):
+    """Interleaves the channels of `groups` groups (ShuffleNet); moves values, computes nothing."""
+
+    groups: Count
+
+    PRIMARY = "groups"
+
+    def __post_init__(self) -> None:
+        require_divides(self.groups, self.channels, f"groups {to_text(self.groups)} must divide the {to_text(self.channels)} channels")
+
+    def out_shape(self) -> Shape:
+        return tuple(self.x)

@@ -53,10 +53,11 @@ def row_data(row: Row) -> dict:
 def report_data(report: Report, depth: int | None = None) -> dict:
     totals = report.totals
     outputs = {name: _shape(shape) for name, shape in report.outputs.items()}
+    inputs = {name: _shape(shape) for name, shape in report.inputs.items()}
     return {
         "name": report.name,
         "source": report.source,
-        "input": _shape(report.input),
+        "input": inputs["input"] if list(inputs) == ["input"] else inputs,
         "output": outputs["output"] if list(outputs) == ["output"] else outputs,
         "dtype": report.dtype,
         "batch": report.batch,
@@ -115,19 +116,22 @@ def render_csv(report: Report, depth: int | None = None) -> str:
     return buffer.getvalue()
 
 
+def _named_shapes(shapes: dict, default: str) -> str:
+    return ", ".join(shape_text(shape) if name == default else f"{name} {shape_text(shape)}" for name, shape in shapes.items())
+
+
 def summary_lines(report: Report) -> list[tuple[str, str]]:
     """The totals as (label, text) pairs, shared by the table and Markdown views."""
     t = report.totals
-    outputs = ", ".join(
-        shape_text(shape) if name == "output" else f"{name} {shape_text(shape)}" for name, shape in report.outputs.items()
-    )
+    outputs = _named_shapes(report.outputs, "output")
+    inputs = _named_shapes(report.inputs, "input")
     params = exact_and_human(t.params)
     if t.frozen != 0:
         params += f", of which {exact(t.frozen)} frozen"
     convention = "bias counted" if report.bias_macs else "bias not counted"
     memory = f"{report.dtype}, batch {report.batch}"
     return [
-        ("Input → output", f"{shape_text(report.input)} → {outputs}"),
+        ("Input → output", f"{inputs} → {outputs}"),
         ("Parameters", params),
         ("Buffers", f"{exact(t.buffers)} (not trained: BatchNorm running statistics)"),
         ("MACs", f"{exact_and_human(t.macs)}, FLOPs {human(t.flops)}, {convention}"),
