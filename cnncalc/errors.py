@@ -38,10 +38,9 @@ class CnnCalcError(Exception):
             text = f"{self.path}: {text}"
         if place:
             text = f"{place}: {text}"
-        if self.expected is not None and self.got is not None:
-            text += f" (expected {self.expected}, got {self.got})"
-        elif self.expected is not None:
-            text += f" (expected {self.expected})"
+        details = [f"expected {self.expected}" if self.expected is not None else None, f"got {self.got}" if self.got is not None else None]
+        if any(details):
+            text += f" ({', '.join(d for d in details if d)})"
         if self.hint:
             text += f"; {self.hint}"
         return text

@@ -8,7 +8,9 @@ expanded here, within a fixed budget, so nothing downstream deals with spec synt
 
 from __future__ import annotations
 
+import gc
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from fractions import Fraction
 from typing import Any
 
@@ -105,7 +107,13 @@ def build(spec: Spec, variant: str | None = None, values: dict | None = None, in
 
     `values` sets constants or symbols by name (numbers or expression text, as `--set`),
     `input` replaces the (first) input shape (a list of sizes or expression texts)."""
-    return _Builder(spec, variant, values or {}, input).graph()
+    collecting = gc.isenabled()
+    gc.disable()  # building makes no cycles; collections would rescan the growing graph
+    try:
+        return _Builder(spec, variant, values or {}, input).graph()
+    finally:
+        if collecting:
+            gc.enable()
 
 
 def _located(error: CnnCalcError, loc: Loc, path: str | None) -> CnnCalcError:
@@ -124,6 +132,7 @@ class _Builder:
         self.runs: Size = 1
         self.frozen = False
         self.outputs: list[tuple[str, int]] = []
+        self.defaults: dict = {}
 
         chosen = None
         if variant is not None:
@@ -180,7 +189,7 @@ class _Builder:
         """The value of a number or expression; errors point into the expression."""
         data = v.data
         if isinstance(data, (bool, list, dict)) or data is None:
-            raise v.error("expected a number or an expression", got=describe(v))
+            raise v.error("must be a number or an expression", got=describe(v))
         if isinstance(data, float):
             return normalize(Fraction(repr(data)))
         if not isinstance(data, str):
@@ -210,9 +219,13 @@ class _Builder:
     def graph(self) -> Graph:
         inputs = []
         for k, (name, v) in enumerate(self.input_shapes()):
-            shape = tuple(self.dimension(item, self.scope) for item in v.data)
-            if not shape:
-                raise v.error("an input shape cannot be empty")
+            where = "input" if name == "input" else f"input.{name}"
+            if not v.data:
+                raise v.error("an input shape cannot be empty", path=where)
+            try:
+                shape = tuple(self.dimension(item, self.scope) for item in v.data)
+            except CnnCalcError as error:
+                raise error.located(path=where) from None
             self.named[name] = Tensor(-1 - k, shape, Field.of_input(shape))
             inputs.append((name, shape))
         x = self.named.setdefault("input", self.named[inputs[0][0]])
@@ -354,10 +367,41 @@ class _Builder:
 
     def repeat(self, item: Repeat, x: Tensor, scope: dict, path: str) -> Tensor:
         times = self.count(item.times, scope, "repeat count", path)
+        if len(self.nodes) + times * self.at_least(item.body, scope) > MAX_LAYERS:
+            raise LimitError("the network expands to too many layers", expected=f"at most {MAX_LAYERS:,}", path=path, **item.loc.where())
         for k in range(times):
             inner = {**scope, item.index: k} if item.index else scope
             x = self.sequence(item.body, x, inner, f"{path}.repeat[{k}]")
         return x
+
+    def at_least(self, items: tuple, scope: dict, calls: tuple = ()) -> int:
+        """A lower bound on the layers `items` expand to, found without building them, so
+        that nested repeats far over the budget stop at once. Counts that cannot be known
+        yet (they depend on a repeat index or block argument) count as zero."""
+        total = 0
+        for item in items:
+            if isinstance(item, LayerItem):
+                total += 1
+            elif isinstance(item, Repeat):
+                try:
+                    times = self.number(item.times, scope)
+                except CnnCalcError:
+                    times = 0
+                if is_concrete(times) and times >= 1:
+                    total += int(times) * self.at_least(item.body, scope, calls)
+            elif isinstance(item, BlockCall) and item.block not in calls and len(calls) < MAX_BLOCK_DEPTH:
+                total += self.at_least(self.spec.blocks[item.block].body, self.scope, (*calls, item.block))
+            elif isinstance(item, Residual):
+                total += 1 + self.at_least(item.body, scope, calls) + self.at_least(item.shortcut or (), scope, calls)
+            elif isinstance(item, MergeItem):
+                total += 1 + sum(self.at_least(branch, scope, calls) for branch in item.branches)
+            elif isinstance(item, Each):
+                total += self.at_least(item.body, scope, calls)
+            elif isinstance(item, Heads):
+                total += sum(self.at_least(branch, scope, calls) for _, branch in item.heads)
+            if total > MAX_LAYERS:
+                break
+        return total
 
     def each(self, item: Each, x: Tensor, scope: dict, path: str) -> Tensor:
         count = self.number(self.resolve(item.count, scope), scope)
@@ -385,23 +429,32 @@ class _Builder:
         for a, b in zip(original, created):
             self.nodes[b] = replace(self.nodes[b], shares=a)
 
+    def default(self, cls: type, argument, reader: _Reader, x: Shape, loc: Loc):
+        """A default argument, converted once per layer class and input rank."""
+        if argument.default is None:
+            return None
+        key = (cls, argument.name, len(x))
+        if key not in self.defaults:
+            self.defaults[key] = argument.convert(wrap(argument.default, loc), reader, x)
+        return self.defaults[key]
+
     def layer(self, kind: str, inputs: list, args: dict, scope: dict, path: str, loc: Loc) -> Tensor:
         if len(self.nodes) >= MAX_LAYERS:
             raise LimitError("the network expands to too many layers", expected=f"at most {MAX_LAYERS:,}", path=path, **loc.where())
         cls = layer_class(kind)
         x = tuple(t.shape for t in inputs) if kind in MERGES else inputs[0].shape
-        channels = inputs[0].shape[0] if inputs[0].shape else 1
-        reader = _Reader(self, {**scope, "channels": channels})
+        reader = _Reader(self, scope, inputs[0].shape[0] if inputs[0].shape else 1)
         refs: list[Ref] = []
         try:
             values = {}
             for name, argument in arguments(cls).items():
-                if name in args:
-                    value = argument.convert(self.resolve(args[name], reader.scope), reader, x)
-                elif argument.default is not None:
-                    value = argument.convert(wrap(argument.default, loc), reader, x)
-                else:
-                    value = None
+                try:
+                    if name in args:
+                        value = argument.convert(self.resolve(args[name], reader.scope), reader, x)
+                    else:
+                        value = self.default(cls, argument, reader, x, loc)
+                except CnnCalcError as error:
+                    raise error.located(path=f"{path}.{name}") from None
                 if isinstance(value, Ref):
                     refs.append(value)
                 values[name] = value
@@ -433,21 +486,27 @@ class _Builder:
 class _Reader:
     """Gives layer argument converters the values of spec expressions in one scope."""
 
-    def __init__(self, builder: _Builder, scope: dict):
+    def __init__(self, builder: _Builder, scope: dict, channels: Size):
         self.builder = builder
-        self.scope = scope
+        self.outer = scope
+        self.channels = channels
+
+    @cached_property
+    def scope(self) -> dict:
+        """The scope with `channels`; built only if an argument is an expression."""
+        return {**self.outer, "channels": self.channels}
 
     def size(self, v: V) -> Size:
         return self.builder.number(v, self.scope)
 
     def word(self, v: V) -> str:
         if not isinstance(v.data, str):
-            raise v.error("expected a word", got=to_text(v.data))
+            raise v.error("must be a word", got=to_text(v.data))
         return v.data
 
     def flag(self, v: V) -> bool:
         if not isinstance(v.data, bool):
-            raise v.error("expected true or false", got=repr(v.data))
+            raise v.error("must be true or false", got=describe(v))
         return v.data
 
     def tensor(self, v: V) -> Ref:

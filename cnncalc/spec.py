@@ -264,7 +264,7 @@ class _Parser:
                 self.declare(name, loc)
                 signatures.append((name, params, body, loc))
         for name, params, body, loc in signatures:
-            self.blocks[name] = Block(name, params, self.items(body, allow_single=True), loc)
+            self.blocks[name] = Block(name, params, self.items(body, f"blocks.{name}", allow_single=True), loc)
         symbols = _words(top["symbols"], "symbols") if "symbols" in top else []
         constants = list(_mapping(top["constants"], "'constants'").items()) if "constants" in top else []
         for name, value in [(s, top["symbols"]) for s in symbols] + constants:
@@ -275,7 +275,7 @@ class _Parser:
         if "layers" in top:
             if not isinstance(top["layers"].data, list) or not top["layers"].data:
                 raise top["layers"].error("'layers' must be a non-empty list of layers")
-            layers = self.items(top["layers"])
+            layers = self.items(top["layers"], "layers")
         if "input" in top:
             _check_input(top["input"])
         return Spec(
@@ -346,16 +346,23 @@ class _Parser:
 
     # items
 
-    def items(self, v: V, allow_single: bool = False) -> tuple:
+    def items(self, v: V, path: str, allow_single: bool = False) -> tuple:
         if isinstance(v.data, list):
-            return tuple(self.item(entry) for entry in v.data)
+            return tuple(self.item(entry, f"{path}[{i}]") for i, entry in enumerate(v.data))
         if allow_single and isinstance(v.data, (dict, str)):
-            return (self.item(v),)
-        raise v.error("expected a list of layers", got=describe(v))
+            return (self.item(v, f"{path}[0]"),)
+        raise v.error("expected a list of layers", got=describe(v), path=path)
 
-    def item(self, v: V) -> Item:
+    def item(self, v: V, path: str) -> Item:
+        """One layer or structure; errors inside it name its path (the innermost one wins)."""
+        try:
+            return self.parse_item(v, path)
+        except SpecError as error:
+            raise error.located(path=path) from None
+
+    def parse_item(self, v: V, path: str) -> Item:
         if isinstance(v.data, str):
-            return self.call(v.data, V(None, v.loc), v.loc, {})
+            return self.call(v.data, V(None, v.loc), v.loc, {}, path)
         if not isinstance(v.data, dict) or not v.data:
             raise v.error("a layer is a name or a mapping such as {conv: {out: 6, kernel: 5}}", got=describe(v))
         kinds = [key for key in v.data if key not in MODIFIERS]
@@ -371,7 +378,7 @@ class _Parser:
             "frozen": self.boolean(v.data["frozen"], "frozen") if "frozen" in v.data else False,
             "share": self.word(v.data["share"], "share") if "share" in v.data else None,
         }
-        return self.call(kind, v.data[kind], v.keys[kind], modifiers)
+        return self.call(kind, v.data[kind], v.keys[kind], modifiers, path)
 
     def word(self, v: V, what: str) -> str:
         if not isinstance(v.data, str) or not _IDENTIFIER.match(v.data):
@@ -383,7 +390,7 @@ class _Parser:
             raise v.error(f"'{what}' must be true or false", got=describe(v))
         return v.data
 
-    def call(self, kind: str, value: V, loc: Loc, modifiers: dict) -> Item:
+    def call(self, kind: str, value: V, loc: Loc, modifiers: dict, path: str) -> Item:
         modifiers = {"loc": loc, **modifiers}
         kind = ALIASES.get(kind, kind)
         if kind in STRUCTURES:
@@ -394,7 +401,7 @@ class _Parser:
                 "heads": self.structure_heads,
                 "from": self.structure_from,
             }.get(kind, self.structure_merge)
-            return build(kind, value, modifiers)
+            return build(kind, value, modifiers, f"{path}.{kind}")
         if kind in LAYERS:
             return LayerItem(kind=kind, args=self.layer_args(kind, value), **modifiers)
         if kind in self.block_names or self.prelude_has(kind):
@@ -432,26 +439,26 @@ class _Parser:
             args = {cls.PRIMARY: value}
         else:
             raise value.error(f"{kind} takes no value" if not accepted else f"{kind} needs named arguments: {', '.join(accepted)}")
-        missing = [name for name, arg in accepted.items() if arg.required and name not in args]
+        missing = [f"'{name}'" for name, arg in accepted.items() if arg.required and name not in args]
         if missing:
-            raise value.error(f"{kind} needs '{missing[0]}'", expected=", ".join(f"'{m}'" for m in missing))
+            raise value.error(f"{kind} needs {' and '.join(missing)}")
         return args
 
-    def structure_repeat(self, kind: str, value: V, modifiers: dict) -> Repeat:
+    def structure_repeat(self, kind: str, value: V, modifiers: dict, path: str) -> Repeat:
         body = self.structured(value, ("times", "layers", "index"), ("times", "layers"), kind)
         index = self.word(body["index"], "index") if "index" in body else None
         if index is not None:
             self.check_name(index, body["index"])
-        return Repeat(times=body["times"], body=self.items(body["layers"]), index=index, **modifiers)
+        return Repeat(times=body["times"], body=self.items(body["layers"], f"{path}.layers"), index=index, **modifiers)
 
-    def structure_residual(self, kind: str, value: V, modifiers: dict) -> Residual:
+    def structure_residual(self, kind: str, value: V, modifiers: dict, path: str) -> Residual:
         if isinstance(value.data, list):
-            return Residual(body=self.items(value), **modifiers)
+            return Residual(body=self.items(value, f"{path}.body"), **modifiers)
         body = self.structured(value, ("body", "shortcut"), ("body",), kind)
-        shortcut = self.items(body["shortcut"], allow_single=True) if "shortcut" in body else None
-        return Residual(body=self.items(body["body"], allow_single=True), shortcut=shortcut, **modifiers)
+        shortcut = self.items(body["shortcut"], f"{path}.shortcut", allow_single=True) if "shortcut" in body else None
+        return Residual(body=self.items(body["body"], f"{path}.body", allow_single=True), shortcut=shortcut, **modifiers)
 
-    def structure_merge(self, kind: str, value: V, modifiers: dict) -> MergeItem:
+    def structure_merge(self, kind: str, value: V, modifiers: dict, path: str) -> MergeItem:
         args = {}
         branches = value
         if isinstance(value.data, dict):
@@ -461,20 +468,20 @@ class _Parser:
             args = {key: arg for key, arg in body.items() if key != "branches"}
         if not isinstance(branches.data, list) or len(branches.data) < 2:
             raise branches.error(f"{kind} needs a list of at least two branches", hint="[] is the identity branch")
-        parsed = tuple(self.items(branch, allow_single=True) for branch in branches.data)
+        parsed = tuple(self.items(branch, f"{path}[{i}]", allow_single=True) for i, branch in enumerate(branches.data))
         return MergeItem(op=kind, branches=parsed, args=args, **modifiers)
 
-    def structure_each(self, kind: str, value: V, modifiers: dict) -> Each:
+    def structure_each(self, kind: str, value: V, modifiers: dict, path: str) -> Each:
         body = self.structured(value, ("count", "layers"), ("count", "layers"), kind)
-        return Each(count=body["count"], body=self.items(body["layers"]), **modifiers)
+        return Each(count=body["count"], body=self.items(body["layers"], f"{path}.layers"), **modifiers)
 
-    def structure_heads(self, kind: str, value: V, modifiers: dict) -> Heads:
+    def structure_heads(self, kind: str, value: V, modifiers: dict, path: str) -> Heads:
         heads = _mapping(value, "'heads'")
         if not heads:
             raise value.error("'heads' needs at least one named branch")
-        return Heads(heads=tuple((name, self.items(branch, allow_single=True)) for name, branch in heads.items()), **modifiers)
+        return Heads(heads=tuple((name, self.items(branch, f"{path}.{name}", allow_single=True)) for name, branch in heads.items()), **modifiers)
 
-    def structure_from(self, kind: str, value: V, modifiers: dict) -> From:
+    def structure_from(self, kind: str, value: V, modifiers: dict, path: str) -> From:
         return From(name=self.word(value, "from"), **modifiers)
 
     def structured(self, value: V, allowed: tuple, required: tuple, kind: str) -> dict:

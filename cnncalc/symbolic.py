@@ -72,7 +72,9 @@ def divide(a: Size, b: Size) -> Size:
 
 
 def ceil_div(a: Size, b: Size) -> Size:
-    return -((-a) // b)
+    if is_concrete(a) and is_concrete(b):
+        return -((-a) // b)
+    return normalize(sympy().ceiling(a / b))  # reads better than sympy's -floor(-a/b)
 
 
 def smax(*values: Size) -> Size:
@@ -437,7 +439,7 @@ def evaluate(tree, env: Mapping[str, Any]) -> Size:
             raise ExpressionError(
                 f"undefined name '{name}'",
                 column=position + 1,
-                hint=did_you_mean(name, known) or (f"defined here: {', '.join(known)}" if known else None),
+                hint=did_you_mean(name, known) or "declare it under 'symbols' or 'constants', or pass it to the block",
             )
         return _number(env[name], name, position)
     if kind == "neg":

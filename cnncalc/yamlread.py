@@ -19,6 +19,7 @@ MAX_NODES = 200_000  # values after expanding aliases; a "billion laughs" stops 
 
 _TAG = "tag:yaml.org,2002:"
 _SCALARS = {_TAG + name for name in ("str", "int", "float", "bool", "null")}
+_COLLECTIONS = {_TAG + "map", _TAG + "seq"}
 _constructor = yaml.constructor.SafeConstructor()
 
 
@@ -58,6 +59,8 @@ class _Converter:
         if depth > 100:
             raise LimitError("YAML nests too deeply", **self.loc(node).where())
         loc = self.loc(node)
+        if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)) and node.tag not in _COLLECTIONS:
+            raise SpecError(f"YAML tag {node.tag.replace(_TAG, '!!')} is not allowed in a spec", **loc.where())
         if isinstance(node, yaml.MappingNode):
             keys: dict[str, Loc] = {}
             return V(self.mapping(node, depth, keys), loc, keys)

@@ -28,7 +28,7 @@ def main() -> None:
     except (RecursionError, MemoryError) as error:
         from rich.console import Console
 
-        Console(stderr=True).print(f"[bold red]error:[/bold red] the input is too large or too deeply nested ({type(error).__name__})")
+        Console(stderr=True, soft_wrap=True).print(f"[bold red]error:[/bold red] the input is too large or too deeply nested ({type(error).__name__})")
         sys.exit(2)
     except Exception as error:  # a bug in cnncalc, not the user's mistake
         if os.environ.get("CNNCALC_DEBUG"):

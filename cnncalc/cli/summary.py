@@ -34,9 +34,9 @@ def summary(
 
 def list_(format: str = typer.Option("table", "--format", "-f", help="table or json.")) -> None:
     """The built-in architectures with their totals."""
-    from . import render
-    from .catalog import builtins
     from ..api import load
+    from ..catalog import builtins
+    from ..render import report as views
 
     try:
         check_format(format)

@@ -6,6 +6,7 @@ pays for the layer families its network contains.
 
 from __future__ import annotations
 
+from functools import cache
 from importlib import import_module
 
 from .base import Field, Layer, Shape, numel, shape_text
@@ -66,6 +67,7 @@ ALIASES: dict[str, str] = {
 }
 
 
+@cache
 def layer_class(kind: str) -> type[Layer]:
     """The class of a layer or merge by its canonical spec name."""
     module, name = _WHERE[kind] if kind in _WHERE else _MERGES[kind]

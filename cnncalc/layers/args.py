@@ -46,26 +46,27 @@ class Ref:
 Converter = Callable[[V, Reader, Shape], Any]
 
 
-def _checked(value: Size, v: V, what: str, least: int) -> Size:
+def _checked(value: Size, v: V, least: int) -> Size:
+    """A whole number from `least` to MAX_DIMENSION (messages read after the argument's path)."""
     if is_concrete(value):
         if isinstance(value, Fraction):
-            raise v.error(f"{what} must be a whole number", got=to_text(value))
+            raise v.error("must be a whole number", got=to_text(value))
         if value < least:
-            raise v.error(f"{what} must be at least {least}", got=to_text(value))
+            raise v.error(f"must be at least {least}", got=to_text(value))
         if value > MAX_DIMENSION:
-            raise v.error(f"{what} is absurdly large", expected=f"at most {MAX_DIMENSION:,}", got=f"{value:,}")
+            raise v.error("is absurdly large", expected=f"at most {MAX_DIMENSION:,}", got=f"{value:,}")
     elif decide(value >= least) is False:
-        raise v.error(f"{what} must be at least {least}", got=to_text(value))
+        raise v.error(f"must be at least {least}", got=to_text(value))
     return value
 
 
 def count(v: V, reader: Reader, x: Shape) -> Size:
     """A positive whole number: channels, units, groups."""
-    return _checked(reader.size(v), v, "value", 1)
+    return _checked(reader.size(v), v, 1)
 
 
 def nonnegative(v: V, reader: Reader, x: Shape) -> Size:
-    return _checked(reader.size(v), v, "value", 0)
+    return _checked(reader.size(v), v, 0)
 
 
 def _per_axis(v: V, reader: Reader, x: Shape, least: int) -> tuple:
@@ -75,8 +76,8 @@ def _per_axis(v: V, reader: Reader, x: Shape, least: int) -> tuple:
     if isinstance(v.data, list):
         if len(v.data) != rank:
             raise v.error(f"needs one value per spatial axis ({rank})", got=f"{len(v.data)} values")
-        return tuple(_checked(reader.size(item), item, "value", least) for item in v.data)
-    return (_checked(reader.size(v), v, "value", least),) * rank
+        return tuple(_checked(reader.size(item), item, least) for item in v.data)
+    return (_checked(reader.size(v), v, least),) * rank
 
 
 def axes(v: V, reader: Reader, x: Shape) -> tuple:
@@ -99,7 +100,7 @@ def padding(v: V, reader: Reader, x: Shape) -> tuple | str:
         for item in v.data:
             if not isinstance(item.data, list) or len(item.data) != 2:
                 raise item.error("needs a [before, after] pair")
-            pairs.append(tuple(_checked(reader.size(side), side, "padding", 0) for side in item.data))
+            pairs.append(tuple(_checked(reader.size(side), side, 0) for side in item.data))
         return tuple(pairs)
     return tuple((p, p) for p in nonnegative_axes(v, reader, x))
 
@@ -146,7 +147,7 @@ def choice(*options: str):
     def convert(v: V, reader: Reader, x: Shape) -> str:
         word = reader.word(v)
         if word not in options:
-            raise v.error(f"unknown option {word!r}", expected=" or ".join(options), hint=did_you_mean(word, options))
+            raise v.error(f"has no option {word!r}", expected=" or ".join(options), hint=did_you_mean(word, options))
         return word
 
     convert.options = options
