@@ -1,0 +1,100 @@
+"""The command line as a user runs it: exit codes, key output, and what must not appear."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from cnncalc.cli import app
+
+runner = CliRunner()
+
+
+def run(*args: str):
+    return runner.invoke(app, list(args))
+
+
+def test_summary_table_shows_exact_and_human_counts():
+    result = run("summary", "lenet5")
+    assert result.exit_code == 0
+    assert "61,706 (61.7K)" in result.output
+    assert "48,120" in result.output and "6x28x28" in result.output
+
+
+def test_summary_json_has_the_documented_shape():
+    result = run("summary", "lenet5", "--format", "json")
+    data = json.loads(result.output)
+    assert (data["name"], data["input"], data["output"]) == ("LeNet-5", [1, 32, 32], [10])
+    assert data["totals"]["params"] == 61_706 and data["totals"]["flops"] == 2 * data["totals"]["macs"]
+    first = data["layers"][0]
+    assert (first["path"], first["type"], first["input_shape"], first["output_shape"], first["params"]) == (
+        "layers[0]",
+        "conv",
+        [1, 32, 32],
+        [6, 28, 28],
+        156,
+    )
+    assert first["receptive_field"] == {"size": [5, 5], "jump": [1, 1], "start": [0, 0], "whole": False}
+
+
+def test_symbolic_values_are_strings_in_sympy_form():
+    data = json.loads(run("summary", "bottleneck", "-f", "json").output)
+    assert data["totals"]["params"] == "17*c**2"
+    assert data["symbols"] == ["c", "H", "W"]
+
+
+def test_set_input_depth_batch_and_dtype():
+    result = run("summary", "bottleneck", "--set", "c=64", "--input", "256x56x56", "--depth", "0", "--batch", "32", "--dtype", "fp16", "-f", "json")
+    data = json.loads(result.output)
+    assert data["totals"]["params"] == 17 * 64 * 64
+    assert [layer["type"] for layer in data["layers"]] == ["bottleneck"]
+    # input 256*56*56 values, 32 samples, 2 bytes each
+    assert (data["batch"], data["dtype"], data["totals"]["input_bytes"]) == (32, "fp16", 256 * 56 * 56 * 32 * 2)
+
+
+def test_markdown_and_csv():
+    markdown = run("summary", "lenet5", "-f", "markdown").output
+    assert "| layers[6] | conv | 120x1x1 | 48,120 |" in markdown
+    rows = list(csv.DictReader(io.StringIO(run("summary", "lenet5", "-f", "csv").output)))
+    assert rows[-1]["path"] == "total" and rows[-1]["params"] == "61706"
+    assert sum(int(r["params"]) for r in rows[:-1]) == 61_706
+
+
+def test_list_shows_the_built_in_networks():
+    result = run("list", "--format", "json")
+    names = {entry["name"]: entry for entry in json.loads(result.output)}
+    assert names["lenet5"]["params"] == 61_706 and names["bottleneck"]["params"] == "17*c**2"
+
+
+def test_bad_input_gives_one_line_and_exit_code_2(tmp_path):
+    spec = tmp_path / "bad.yaml"
+    spec.write_text("input: [1, 8, 8]\nlayers:\n  - conv: {out: 6, kernal: 5}\n")
+    result = run("summary", str(spec))
+    assert result.exit_code == 2
+    assert f"{spec}:3:20: layers[0]: unknown argument 'kernal'" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_usage_errors_exit_2():
+    assert run("summary", "no-such-net").exit_code == 2
+    assert run("summary", "lenet5", "--set", "c").exit_code == 2
+    assert run("summary", "lenet5", "--set", "c=1").exit_code == 2  # lenet5 has no symbol c
+    assert run("summary", "lenet5", "--format", "xml").exit_code == 2
+    assert run("summary", "lenet5", "--dtype", "fp8").exit_code == 2
+    assert run("summary", "lenet5", "--input", "1xx32").exit_code == 2
+
+
+def test_installed_command_runs_from_any_directory(tmp_path):
+    """The real console script, as `pip install .` put it next to this Python."""
+    command = Path(sys.executable).parent / "cnncalc"
+    result = subprocess.run([str(command), "summary", "lenet5", "-f", "json"], cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["totals"]["params"] == 61_706
+    module = subprocess.run([sys.executable, "-m", "cnncalc", "--help"], cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    assert module.returncode == 0 and "summary" in module.stdout
