@@ -190,26 +190,36 @@ def _collapse(report: Report, depth: int):
             order.append(key)
         inside_group[key].append(row)
     for entry in order:
-        if isinstance(entry, Row):
-            yield entry
-            continue
-        inside = inside_group[entry]
-        group = report.groups[entry]
-        yield Row(
-            path=group.path,
-            type=group.kind,
-            depth=group.depth,
-            input_shapes=inside[0].input_shapes,
-            output_shape=inside[-1].output_shape,
-            params=_sum(r.params for r in inside),
-            trainable=_sum(r.trainable for r in inside),
-            buffers=_sum(r.buffers for r in inside),
-            macs=_sum(r.macs for r in inside),
-            other_ops=_sum(r.other_ops for r in inside),
-            field=inside[-1].field,
-            activation_bytes=_sum(r.activation_bytes for r in inside),
-            runs=inside[-1].runs,
-            line=group.loc.line,
-            groups=inside[0].groups[:depth],
-            is_group=True,
-        )
+        yield entry if isinstance(entry, Row) else _group_row(report, entry, inside_group[entry])
+
+
+def _group_row(report: Report, index: int, inside: list) -> Row:
+    """One row standing for a group: the sums of the rows inside it."""
+    group = report.groups[index]
+    return Row(
+        path=group.path,
+        type=group.kind,
+        depth=group.depth,
+        input_shapes=inside[0].input_shapes,
+        output_shape=inside[-1].output_shape,
+        params=_sum(r.params for r in inside),
+        trainable=_sum(r.trainable for r in inside),
+        buffers=_sum(r.buffers for r in inside),
+        macs=_sum(r.macs for r in inside),
+        other_ops=_sum(r.other_ops for r in inside),
+        field=inside[-1].field,
+        activation_bytes=_sum(r.activation_bytes for r in inside),
+        runs=inside[-1].runs,
+        line=group.loc.line,
+        groups=inside[0].groups[: group.depth],
+        is_group=True,
+    )
+
+
+def group_rows(report: Report) -> dict:
+    """Group index -> the row summing everything inside that group."""
+    inside: dict[int, list] = {}
+    for row in report.rows:
+        for index in row.groups:
+            inside.setdefault(index, []).append(row)
+    return {index: _group_row(report, index, rows) for index, rows in inside.items()}

@@ -427,7 +427,8 @@ class _Builder:
         if mismatch:
             raise SpecError(f"layers sharing weights '{item.share}' must have the same weights as the first ones", path=path, **item.loc.where())
         for a, b in zip(original, created):
-            self.nodes[b] = replace(self.nodes[b], shares=a)
+            if self.nodes[a].layer.params() != 0:
+                self.nodes[b] = replace(self.nodes[b], shares=a)
 
     def default(self, cls: type, argument, reader: _Reader, x: Shape, loc: Loc):
         """A default argument, converted once per layer class and input rank."""
@@ -459,7 +460,7 @@ class _Builder:
                     refs.append(value)
                 values[name] = value
             layer = cls(x, **values)
-            shape = layer.out_shape()
+            shape = layer.y
             fields = [t.field for t in inputs]
             note = layer.misalignment(*fields) if hasattr(layer, "misalignment") else None
             out_field = layer.field(*fields)

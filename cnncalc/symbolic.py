@@ -66,6 +66,8 @@ def normalize(value: Size) -> Size:
 
 def divide(a: Size, b: Size) -> Size:
     """Exact division: a Fraction for numbers, a sympy quotient otherwise."""
+    if type(a) is int and type(b) is int and b and a % b == 0:
+        return a // b  # the common case, without Fraction's cost
     if is_concrete(a) and is_concrete(b):
         return normalize(Fraction(a) / b)
     return normalize(a / b)

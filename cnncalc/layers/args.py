@@ -60,13 +60,17 @@ def _checked(value: Size, v: V, least: int) -> Size:
     return value
 
 
+def _size(v: V, reader: Reader) -> Size:
+    return v.data if type(v.data) is int else reader.size(v)  # most values are plain numbers
+
+
 def count(v: V, reader: Reader, x: Shape) -> Size:
     """A positive whole number: channels, units, groups."""
-    return _checked(reader.size(v), v, 1)
+    return _checked(_size(v, reader), v, 1)
 
 
 def nonnegative(v: V, reader: Reader, x: Shape) -> Size:
-    return _checked(reader.size(v), v, 0)
+    return _checked(_size(v, reader), v, 0)
 
 
 def _per_axis(v: V, reader: Reader, x: Shape, least: int) -> tuple:
@@ -76,8 +80,8 @@ def _per_axis(v: V, reader: Reader, x: Shape, least: int) -> tuple:
     if isinstance(v.data, list):
         if len(v.data) != rank:
             raise v.error(f"needs one value per spatial axis ({rank})", got=f"{len(v.data)} values")
-        return tuple(_checked(reader.size(item), item, least) for item in v.data)
-    return (_checked(reader.size(v), v, least),) * rank
+        return tuple(_checked(_size(item, reader), item, least) for item in v.data)
+    return (_checked(_size(v, reader), v, least),) * rank
 
 
 def axes(v: V, reader: Reader, x: Shape) -> tuple:

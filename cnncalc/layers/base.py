@@ -5,6 +5,7 @@ methods for its output shape, parameters, buffers, MACs and receptive-field step
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any, ClassVar
 
 from ..errors import ShapeError
@@ -107,6 +108,11 @@ class Layer:
 
     def out_shape(self) -> Shape:
         raise NotImplementedError
+
+    @cached_property
+    def y(self) -> Shape:
+        """The output shape (as `x` is the input's), computed once."""
+        return self.out_shape()
 
     def params(self) -> Size:
         return 0

@@ -49,10 +49,10 @@ class Conv(Layer):
         return self.out * self.weights_per_output() + (self.out if self.bias else 0)
 
     def macs(self) -> Size:
-        return numel(self.out_shape()) * self.weights_per_output()
+        return numel(self.y) * self.weights_per_output()
 
     def bias_macs(self) -> Size:
-        return numel(self.out_shape()) if self.bias else 0
+        return numel(self.y) if self.bias else 0
 
     def field(self, f: Field) -> Field:
         return f.window(self.extent(), self.stride, tuple(before for before, _ in self.pads()))
@@ -85,7 +85,7 @@ class Depthwise(Layer):
         )
 
     def out_shape(self) -> Shape:
-        return self.conv().out_shape()
+        return self.conv().y
 
     def params(self) -> Size:
         return self.conv().params()
@@ -143,7 +143,7 @@ class ConvTranspose(Layer):
         return numel(self.x) * self.weights_per_input()
 
     def bias_macs(self) -> Size:
-        return numel(self.out_shape()) if self.bias else 0
+        return numel(self.y) if self.bias else 0
 
     def field(self, f: Field) -> Field:
         extent = extents(self.kernel, self.dilation)

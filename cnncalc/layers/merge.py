@@ -44,6 +44,8 @@ class Merge(Layer):
 
     def shifted(self, fields: tuple) -> list[Field]:
         """The branches' fields moved by their crops."""
+        if self.crop == "none":
+            return list(fields)
         return [
             f.window((1,) * len(offset), (1,) * len(offset), tuple(-o for o in offset)) if offset else f
             for f, offset in zip(fields, self.offsets())
@@ -67,9 +69,10 @@ class Merge(Layer):
             return None
         notes = []
         for axis, name in enumerate(axis_names(len(moved[0].size))):
-            centres = [f.start[axis] + divide(f.size[axis] - 1, 2) for f in moved]
-            if all(is_concrete(c) for c in centres) and len(set(centres)) > 1:
-                notes.append(f"branch field centres differ along {name}: {', '.join(to_text(c) for c in centres)}")
+            doubled = [2 * f.start[axis] + f.size[axis] - 1 for f in moved]  # twice each centre
+            if all(is_concrete(c) for c in doubled) and len(set(doubled)) > 1:
+                centres = ", ".join(to_text(divide(c, 2)) for c in doubled)
+                notes.append(f"branch field centres differ along {name}: {centres}")
             jumps = [f.jump[axis] for f in moved]
             if all(is_concrete(j) for j in jumps) and len(set(jumps)) > 1:
                 notes.append(f"branch jumps differ along {name}: {', '.join(to_text(j) for j in jumps)}")
@@ -99,7 +102,7 @@ class Add(Merge):
         return broadcast(self.cropped())
 
     def other_ops(self) -> Size:
-        return numel(self.out_shape()) * (len(self.x) - 1)
+        return numel(self.y) * (len(self.x) - 1)
 
 
 class Multiply(Add):

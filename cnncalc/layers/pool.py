@@ -43,7 +43,7 @@ class Pool(Layer):
         return (self.channels, *window_sizes(self.spatial, self.extent(), self.strides(), self.pads(), self.ceil_mode))
 
     def other_ops(self) -> Size:
-        return numel(self.out_shape()) * product(self.kernel)
+        return numel(self.y) * product(self.kernel)
 
     def field(self, f: Field) -> Field:
         return f.window(self.extent(), self.strides(), tuple(before for before, _ in self.pads()))
@@ -147,7 +147,7 @@ class SPP(Layer):
         return [AdaptiveMaxPool(self.x, output=(level,) * len(self.spatial)) for level in self.levels]
 
     def out_shape(self) -> Shape:
-        return (sum(numel(pool.out_shape()) for pool in self.pools()),)
+        return (sum(numel(pool.y) for pool in self.pools()),)
 
     def other_ops(self) -> Size:
         return sum(pool.other_ops() for pool in self.pools())
@@ -170,7 +170,7 @@ class MaxUnpool(Layer):
         name = self.indices.name
         if not isinstance(pool, MaxPool):
             raise ShapeError(f"'{name}' must name the output of a maxpool, not of {type(pool).__name__ if pool else 'the input'}")
-        pooled = pool.out_shape()
+        pooled = pool.y
         require(
             len(pooled) == len(self.x) and all(equal(a, b) is not False for a, b in zip(pooled, self.x)),
             f"input {shape_text(self.x)} does not match the output {shape_text(pooled)} of maxpool '{name}'",

@@ -44,7 +44,7 @@ class Reshape(Layer):
         return tuple(rest if d == -1 else d for d in self.shape)
 
     def field(self, f: Field) -> Field:
-        return f if self.out_shape() == tuple(self.x) else f.covering(self.spatial)
+        return f if self.y == tuple(self.x) else f.covering(self.spatial)
 
 
 @dataclass(frozen=True, eq=False)

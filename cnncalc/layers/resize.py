@@ -43,10 +43,10 @@ class Upsample(Layer):
         """How many times finer the output grid is, as interpolation uses it."""
         if self.scale is not None:
             return (self.scale,) * len(self.spatial)
-        return tuple(divide(o, i) for o, i in zip(self.out_shape()[1:], self.spatial))
+        return tuple(divide(o, i) for o, i in zip(self.y[1:], self.spatial))
 
     def other_ops(self) -> Size:
-        return numel(self.out_shape()) if self.mode == "bilinear" else 0
+        return numel(self.y) if self.mode == "bilinear" else 0
 
     def field(self, f: Field) -> Field:
         taps = 2 if self.mode == "bilinear" else 1  # interpolation reads two neighbours per axis

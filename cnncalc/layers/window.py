@@ -5,7 +5,7 @@ All functions take per-axis tuples and work on ints and sympy expressions alike.
 
 from __future__ import annotations
 
-from ..symbolic import Size, ceil_div, smax, to_text, where
+from ..symbolic import Size, ceil_div, decide, smax, to_text, where
 from .base import axis_names, positive_size
 
 
@@ -38,11 +38,13 @@ def window_sizes(spatial: tuple, extent: tuple, stride: tuple, pads: tuple, ceil
         else:
             size = span // s + 1
             rule = "floor"
-        formula = (
-            f"{rule}(({name} {to_text(i)} + padding {to_text(before + after)}"
-            f" - kernel extent {to_text(k)}) / stride {to_text(s)}) + 1"
-        )
-        sizes.append(positive_size(size, f"output {name}", formula))
+        if decide(size >= 1) is False:  # the formula is written out only when it fails
+            formula = (
+                f"{rule}(({name} {to_text(i)} + padding {to_text(before + after)}"
+                f" - kernel extent {to_text(k)}) / stride {to_text(s)}) + 1"
+            )
+            positive_size(size, f"output {name}", formula)
+        sizes.append(size)
     return tuple(sizes)
 
 
@@ -53,11 +55,13 @@ def transposed_sizes(
     sizes = []
     for name, i, k, s, p, d, op in zip(axis_names(len(spatial)), spatial, kernel, stride, padding, dilation, output_padding):
         size = (i - 1) * s - 2 * p + d * (k - 1) + op + 1
-        formula = (
-            f"({name} {to_text(i)} - 1)*stride {to_text(s)} - 2*padding {to_text(p)}"
-            f" + dilation {to_text(d)}*(kernel {to_text(k)} - 1) + output_padding {to_text(op)} + 1"
-        )
-        sizes.append(positive_size(size, f"output {name}", formula))
+        if decide(size >= 1) is False:
+            formula = (
+                f"({name} {to_text(i)} - 1)*stride {to_text(s)} - 2*padding {to_text(p)}"
+                f" + dilation {to_text(d)}*(kernel {to_text(k)} - 1) + output_padding {to_text(op)} + 1"
+            )
+            positive_size(size, f"output {name}", formula)
+        sizes.append(size)
     return tuple(sizes)
 
 

@@ -6,7 +6,7 @@ import csv
 import io
 import json
 
-from ..analysis import Report, Row
+from ..analysis import Report, Row, group_rows
 from ..layers import Field, shape_text
 from ..symbolic import to_json, to_text
 from . import axes_text, exact, exact_and_human, field_text, human, human_bytes
@@ -133,7 +133,7 @@ def summary_lines(report: Report) -> list[tuple[str, str]]:
     return [
         ("Input → output", f"{inputs} → {outputs}"),
         ("Parameters", params),
-        ("Buffers", f"{exact(t.buffers)} (not trained: BatchNorm running statistics)"),
+        ("Buffers", exact(t.buffers) + (" (not trained: BatchNorm running statistics)" if t.buffers != 0 else "")),
         ("MACs", f"{exact_and_human(t.macs)}, FLOPs {human(t.flops)}, {convention}"),
         ("Receptive field", f"{field_text(report.field)}, jump {axes_text(report.field.jump)}"),
         (f"Memory ({memory})", f"parameters {human_bytes(t.param_bytes)}, activations {human_bytes(t.activation_bytes)}"),
@@ -157,6 +157,30 @@ def render_markdown(report: Report, depth: int | None = None) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _relative(path: str, parent: str | None) -> str:
+    """A row's name under its enclosing block: layers[2].repeat[0][0] under layers[2] -> repeat[0][0]."""
+    if parent and path.startswith(parent):
+        return path[len(parent) :].lstrip(".")
+    return path
+
+
+def tree_rows(report: Report, depth: int | None):
+    """(label, row) pairs in run order, each block introduced by a row with its totals and
+    its contents indented under it; blocks deeper than `depth` stay folded."""
+    headers = group_rows(report)
+    opened: list[int] = []
+    for row in report.collapsed(depth):
+        chain = list(row.groups)
+        while opened and opened != chain[: len(opened)]:
+            opened.pop()
+        for index in chain[len(opened) :]:
+            parent = report.groups[opened[-1]].path if opened else None
+            yield "  " * len(opened) + _relative(report.groups[index].path, parent), headers[index]
+            opened.append(index)
+        parent = report.groups[opened[-1]].path if opened else None
+        yield "  " * len(opened) + _relative(row.path, parent), row
+
+
 def print_table(report: Report, depth: int | None = None, console=None) -> None:
     from rich.console import Console
     from rich.table import Table
@@ -166,21 +190,19 @@ def print_table(report: Report, depth: int | None = None, console=None) -> None:
     table = Table(title=title, title_justify="left", header_style="bold")
     for name in MARKDOWN_COLUMNS:
         table.add_column(name, justify="right" if name in ("Params", "MACs", "RF") else "left", overflow="fold")
-    for row in report.collapsed(depth):
-        cells = list(_cells(row))
-        if row.is_group:
-            cells[0] = f"[bold]{cells[0]}[/bold]"
+    for label, row in tree_rows(report, depth):
+        cells = [label, *_cells(row)[1:]]
         if row.shares:
             cells[3] += " [dim](shared)[/dim]"
         if row.runs != 1:
             cells[4] += f" [dim](×{to_text(row.runs)})[/dim]"
-        table.add_row(*cells)
+        table.add_row(*cells, style="bold" if row.is_group else None)
     console.print(table)
     for label, text in summary_lines(report):
         console.print(f"[bold]{label}[/bold]: {text}", highlight=False)
-    notes = [f"{row.path}: {row.note}" for row in report.rows if row.note]
-    for note in notes:
-        console.print(f"[yellow]note[/yellow] {note}", highlight=False)
+    for row in report.rows:
+        if row.note:
+            console.print(f"[yellow]note[/yellow] {row.path}: {row.note}", highlight=False)
 
 
 def print_list(entries: list, format: str) -> None:
