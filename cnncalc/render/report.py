@@ -138,6 +138,7 @@ def summary_lines(report: Report) -> list[tuple[str, str]]:
         ("Receptive field", f"{field_text(report.field)}, jump {axes_text(report.field.jump)}"),
         (f"Memory ({memory})", f"parameters {human_bytes(t.param_bytes)}, activations {human_bytes(t.activation_bytes)}"),
         ("Training memory", ", ".join(f"{name} {human_bytes(value)}" for name, value in t.training_bytes.items())),
+        *([("Source", report.source)] if report.source else []),
     ]
 
 
@@ -186,8 +187,7 @@ def print_table(report: Report, depth: int | None = None, console=None) -> None:
     from rich.table import Table
 
     console = console or Console()
-    title = report.name + (f"  [dim]({report.source.split(',')[0]})[/dim]" if report.source else "")
-    table = Table(title=title, title_justify="left", header_style="bold")
+    table = Table(title=report.name, title_justify="left", header_style="bold")
     for name in MARKDOWN_COLUMNS:
         table.add_column(name, justify="right" if name in ("Params", "MACs", "RF") else "left", overflow="fold")
     for label, row in tree_rows(report, depth):
