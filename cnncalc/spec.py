@@ -181,9 +181,9 @@ def _check_keys(v: V, allowed: tuple, what: str) -> None:
 def describe(v: V) -> str:
     """What kind of value `v` is, for messages."""
     data = v.data
-    return {dict: "a mapping", list: "a list", str: f"'{data}'", bool: "a boolean", type(None): "nothing"}.get(
-        type(data), repr(data)
-    )
+    if isinstance(data, str):
+        return repr(data if len(data) <= 40 else data[:40] + "...")
+    return {dict: "a mapping", list: "a list", bool: "a boolean", type(None): "nothing"}.get(type(data), repr(data))
 
 
 def _check_input(v: V) -> None:

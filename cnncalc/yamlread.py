@@ -15,7 +15,8 @@ from .errors import LimitError, SpecError
 from .located import Loc, V
 
 MAX_FILE_BYTES = 1_000_000
-MAX_NODES = 200_000  # values after expanding aliases; a "billion laughs" stops here
+MAX_NODES = 50_000  # values after expanding aliases; a "billion laughs" stops here
+MAX_DEPTH = 100  # nesting of lists and mappings
 
 _TAG = "tag:yaml.org,2002:"
 _SCALARS = {_TAG + name for name in ("str", "int", "float", "bool", "null")}
@@ -27,6 +28,8 @@ def read_yaml(text: str, file: str | None) -> V | None:
     """The document in `text` as a V tree, or None for an empty document."""
     if len(text) > MAX_FILE_BYTES:
         raise LimitError(f"file is {len(text):,} characters long", file=file, expected=f"at most {MAX_FILE_BYTES:,}")
+    if text.count("[") + text.count("{") > MAX_DEPTH and _flow_depth(text) > MAX_DEPTH:
+        raise LimitError("YAML nests too deeply", file=file, expected=f"at most {MAX_DEPTH} levels")
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)  # the C loader crashes on deep nesting
     except yaml.MarkedYAMLError as error:
@@ -43,6 +46,29 @@ def read_yaml(text: str, file: str | None) -> V | None:
     return _Converter(file).convert(node, 0)
 
 
+def _flow_depth(text: str) -> int:
+    """The deepest nesting of [ and { outside quotes and comments. PyYAML's scanner is
+    quadratic in this depth, so deep documents are refused before it sees them."""
+    depth = deepest = 0
+    quote = None
+    previous = ""
+    for char in text:
+        if quote:
+            if char == quote and not (quote == '"' and previous == "\\"):
+                quote = None
+        elif char == "#" and previous in " \t\n":
+            quote = "\n"  # a comment runs to the end of the line
+        elif char in "'\"" and previous in " \t\n[{,:":
+            quote = char
+        elif char in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in "]}":
+            depth -= 1
+        previous = char
+    return deepest
+
+
 class _Converter:
     def __init__(self, file: str | None):
         self.file = file
@@ -56,8 +82,8 @@ class _Converter:
         self.nodes += 1
         if self.nodes > MAX_NODES:
             raise LimitError("YAML expands to too many values (alias bomb?)", expected=f"at most {MAX_NODES:,}", **self.loc(node).where())
-        if depth > 100:
-            raise LimitError("YAML nests too deeply", **self.loc(node).where())
+        if depth > MAX_DEPTH:
+            raise LimitError("YAML nests too deeply", expected=f"at most {MAX_DEPTH} levels", **self.loc(node).where())
         loc = self.loc(node)
         if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)) and node.tag not in _COLLECTIONS:
             raise SpecError(f"YAML tag {node.tag.replace(_TAG, '!!')} is not allowed in a spec", **loc.where())

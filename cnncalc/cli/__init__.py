@@ -10,7 +10,7 @@ import sys
 
 import typer
 
-from . import summary
+from . import check, compare, layer, summary
 
 app = typer.Typer(
     add_completion=False,
@@ -19,6 +19,9 @@ app = typer.Typer(
 )
 app.command("summary")(summary.summary)
 app.command("list")(summary.list_)
+app.command("compare")(compare.compare)
+app.command("layer")(layer.layer)
+app.command("check")(check.check)
 
 
 def main() -> None:
@@ -28,7 +31,7 @@ def main() -> None:
     except (RecursionError, MemoryError) as error:
         from rich.console import Console
 
-        Console(stderr=True, soft_wrap=True).print(f"[bold red]error:[/bold red] the input is too large or too deeply nested ({type(error).__name__})")
+        Console(stderr=True, soft_wrap=True, emoji=False).print(f"[bold red]error:[/bold red] the input is too large or too deeply nested ({type(error).__name__})")
         sys.exit(2)
     except Exception as error:  # a bug in cnncalc, not the user's mistake
         if os.environ.get("CNNCALC_DEBUG"):

@@ -18,7 +18,7 @@ def fail(error: CnnCalcError) -> None:
     from rich.console import Console
     from rich.markup import escape
 
-    Console(stderr=True, soft_wrap=True).print(f"[bold red]error:[/bold red] {escape(str(error))}", highlight=False)
+    Console(stderr=True, soft_wrap=True, emoji=False).print(f"[bold red]error:[/bold red] {escape(str(error))}", highlight=False)
     raise typer.Exit(2)
 
 

@@ -184,14 +184,15 @@ def tree_rows(report: Report, depth: int | None):
 
 def print_table(report: Report, depth: int | None = None, console=None) -> None:
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
 
-    console = console or Console()
-    table = Table(title=report.name, title_justify="left", header_style="bold")
+    console = console or Console(emoji=False)
+    table = Table(title=escape(report.name), title_justify="left", header_style="bold")
     for name in MARKDOWN_COLUMNS:
         table.add_column(name, justify="right" if name in ("Params", "MACs", "RF") else "left", overflow="fold")
     for label, row in tree_rows(report, depth):
-        cells = [label, *_cells(row)[1:]]
+        cells = [escape(cell) for cell in (label, *_cells(row)[1:])]
         if row.shares:
             cells[3] += " [dim](shared)[/dim]"
         if row.runs != 1:
@@ -199,10 +200,10 @@ def print_table(report: Report, depth: int | None = None, console=None) -> None:
         table.add_row(*cells, style="bold" if row.is_group else None)
     console.print(table)
     for label, text in summary_lines(report):
-        console.print(f"[bold]{label}[/bold]: {text}", highlight=False)
+        console.print(f"[bold]{escape(label)}[/bold]: {escape(text)}", highlight=False)
     for row in report.rows:
         if row.note:
-            console.print(f"[yellow]note[/yellow] {row.path}: {row.note}", highlight=False)
+            console.print(f"[yellow]note[/yellow] {escape(row.path)}: {escape(row.note)}", highlight=False)
 
 
 def print_list(entries: list, format: str) -> None:
@@ -223,6 +224,7 @@ def print_list(entries: list, format: str) -> None:
         print(json.dumps(data, indent=2, ensure_ascii=False))
         return
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
 
     table = Table(header_style="bold")
@@ -230,8 +232,8 @@ def print_list(entries: list, format: str) -> None:
         table.add_column(column, justify="right" if column in ("Params", "MACs") else "left")
     for name, report, error in entries:
         if report is None:
-            table.add_row(name, f"[red]{error}[/red]", "", "", "")
+            table.add_row(escape(name), f"[red]{escape(error)}[/red]", "", "", "")
         else:
             t = report.totals
-            table.add_row(name, report.name, shape_text(report.input), human(t.params), human(t.macs))
-    Console().print(table)
+            table.add_row(escape(name), escape(report.name), shape_text(report.input), human(t.params), human(t.macs))
+    Console(emoji=False).print(table)
