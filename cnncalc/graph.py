@@ -31,7 +31,7 @@ from .spec import (
     Residual,
     Spec,
 )
-from .symbolic import Size, evaluate_text, is_concrete, normalize, symbol, to_text
+from .symbolic import Size, evaluate_text, is_concrete, normalize, symbol, to_text, truth
 
 MAX_LAYERS = 100_000
 MAX_BLOCK_DEPTH = 64
@@ -267,6 +267,10 @@ class _Builder:
         return x
 
     def item(self, item: Item, x: Tensor, scope: dict, path: str) -> Tensor | None:
+        if item.when is not None and not self.holds(item.when, {**scope, "channels": x.shape[0]}, path):
+            if item.label is not None:
+                self.named[item.label] = x  # left out, the item is the identity
+            return x
         frozen, self.frozen = self.frozen, self.frozen or item.frozen
         first = len(self.nodes)
         try:
@@ -291,6 +295,12 @@ class _Builder:
             bound = scope.get(item.label)
             self.named[bound if isinstance(bound, str) else item.label] = out  # a block argument may name it
         return out
+
+    def holds(self, v: V, scope: dict, path: str) -> bool:
+        try:
+            return truth(self.number(self.resolve(v, scope), scope))
+        except CnnCalcError as error:
+            raise error.located(path=f"{path}.when", **v.loc.where()) from None
 
     def structure(self, item: Item, x: Tensor, scope: dict, path: str) -> Tensor | None:
         kind = item.block if isinstance(item, BlockCall) else item.op if isinstance(item, MergeItem) else type(item).__name__.lower()

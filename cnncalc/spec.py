@@ -16,11 +16,11 @@ from .errors import LimitError, SpecError, did_you_mean
 from .layers import ALIASES, LAYERS, MERGES, layer_class
 from .layers.args import arguments
 from .located import Loc, V
-from .symbolic import FUNCTIONS
+from .symbolic import FUNCTIONS, KEYWORDS
 
 TOP_KEYS = ("name", "source", "notes", "symbols", "constants", "input", "include", "blocks", "layers", "variants", "expect")
 VARIANT_KEYS = ("name", "source", "notes", "set", "input", "expect")
-MODIFIERS = ("as", "frozen", "share")
+MODIFIERS = ("as", "frozen", "share", "when")
 STRUCTURES = ("repeat", "residual", "add", "multiply", "concat", "each", "heads", "from")
 BUILTIN_NAMES = ("channels",)  # the channel count of the tensor at hand, inside any expression
 MAX_INCLUDES = 50
@@ -37,6 +37,7 @@ class Item:
     label: str | None = None  # `as:` names the item's output tensor
     frozen: bool = False  # parameters inside are not trained
     share: str | None = None  # items with the same tag share one set of weights
+    when: V | None = None  # a condition; the item is left out (as the identity) when it is false
 
 
 @dataclass(frozen=True, eq=False)
@@ -341,7 +342,7 @@ class _Parser:
     def check_name(self, name: str, v: V) -> None:
         if not _IDENTIFIER.match(name):
             raise v.error(f"'{name}' is not a valid name")
-        if name in FUNCTIONS or name in BUILTIN_NAMES:
+        if name in FUNCTIONS or name in BUILTIN_NAMES or name in KEYWORDS:
             raise v.error(f"'{name}' is a built-in name and cannot be redefined")
 
     # items
@@ -377,6 +378,7 @@ class _Parser:
             "label": self.word(v.data["as"], "as") if "as" in v.data else None,
             "frozen": self.boolean(v.data["frozen"], "frozen") if "frozen" in v.data else False,
             "share": self.word(v.data["share"], "share") if "share" in v.data else None,
+            "when": v.data.get("when"),
         }
         return self.call(kind, v.data[kind], v.keys[kind], modifiers, path)
 

@@ -145,7 +145,9 @@ class ExpressionError(SpecError):
     """A malformed or unevaluable expression; `column` is 1-based within the expression."""
 
 
-_SINGLE = "+-*/%^(),"
+_SINGLE = "+-*/%^(),<>"
+_COMPARISONS = ("==", "!=", "<", "<=", ">", ">=")
+KEYWORDS = ("and", "or", "not")
 
 
 def _tokens(text: str) -> list[tuple[str, str, int]]:
@@ -176,7 +178,7 @@ def _tokens(text: str) -> list[tuple[str, str, int]]:
             while i < len(text) and text[i].isascii() and (text[i].isalnum() or text[i] == "_"):
                 i += 1
             tokens.append(("name", text[start:i], start))
-        elif text.startswith(("**", "//"), i):
+        elif text.startswith(("**", "//", "==", "!=", "<=", ">="), i):
             tokens.append(("op", text[i : i + 2], i))
             i += 2
         elif char in _SINGLE:
@@ -191,6 +193,10 @@ def _tokens(text: str) -> list[tuple[str, str, int]]:
 class _Parser:
     """Recursive descent over the grammar
 
+    either  := both ('or' both)*
+    both    := negation ('and' negation)*
+    negation := 'not' negation | compare
+    compare := sum (('==' | '!=' | '<' | '<=' | '>' | '>=') sum)?
     sum     := product (('+' | '-') product)*
     product := unary (('*' | '/' | '//' | '%') unary)*
     unary   := ('-' | '+') unary | power
@@ -221,7 +227,7 @@ class _Parser:
             self.fail(f"expected '{op}' but found {text or 'the end'!r}", position)
 
     def parse(self):
-        tree = self.sum()
+        tree = self.either()
         kind, text, position = self.peek()
         if kind != "end":
             self.fail(f"unexpected {text!r}", position)
@@ -234,6 +240,40 @@ class _Parser:
                 f"expression {self.text[:40]!r}... nests too deeply",
                 expected=f"at most {MAX_EXPRESSION_DEPTH} levels",
             )
+
+    def keyword(self, word: str) -> bool:
+        return self.peek()[:2] == ("name", word)
+
+    def either(self):
+        tree = self.both()
+        while self.keyword("or"):
+            position = self.take()[2]
+            tree = ("or", tree, self.both(), position)
+        return tree
+
+    def both(self):
+        tree = self.negation()
+        while self.keyword("and"):
+            position = self.take()[2]
+            tree = ("and", tree, self.negation(), position)
+        return tree
+
+    def negation(self):
+        if self.keyword("not"):
+            position = self.take()[2]
+            self.nested()
+            tree = ("not", self.negation(), position)
+            self.depth -= 1
+            return tree
+        return self.compare()
+
+    def compare(self):
+        tree = self.sum()
+        kind, text, position = self.peek()
+        if kind == "op" and text in _COMPARISONS:
+            self.take()
+            tree = (text, tree, self.sum(), position)
+        return tree
 
     def sum(self):
         self.nested()
@@ -281,17 +321,19 @@ class _Parser:
                 self.fail(f"malformed number {text!r}", position)
             return ("num", normalize(value))
         if kind == "name":
+            if text in KEYWORDS:
+                self.fail(f"'{text}' needs something before and after it", position)
             if self.peek()[:2] == ("op", "("):
                 self.take()
-                args = [self.sum()]
+                args = [self.either()]
                 while self.peek()[:2] == ("op", ","):
                     self.take()
-                    args.append(self.sum())
+                    args.append(self.either())
                 self.expect(")")
                 return ("call", text, tuple(args), position)
             return ("name", text, position)
         if (kind, text) == ("op", "("):
-            tree = self.sum()
+            tree = self.either()
             self.expect(")")
             return tree
         self.fail(f"expected a number, a name or '(' but found {text or 'the end'!r}", position)
@@ -312,7 +354,7 @@ def names_in(tree) -> set[str]:
         return {tree[1]}
     if kind == "call":
         return set().union(*(names_in(arg) for arg in tree[2]))
-    if kind == "neg":
+    if kind in ("neg", "not"):
         return names_in(tree[1])
     return names_in(tree[1]) | names_in(tree[2])
 
@@ -411,6 +453,29 @@ def _power(base: Size, exponent: Size, position: int) -> Size:
     return normalize(base**exponent)
 
 
+def truth(value: Size, position: int = 0) -> bool:
+    """Whether a condition holds; a condition that depends on symbols is an error."""
+    decided = decide(value != 0) if is_concrete(value) else decide(value)
+    if decided is None:
+        raise ExpressionError(
+            f"the condition {to_text(value)} depends on symbols", column=position + 1, hint="give them values with --set"
+        )
+    return decided
+
+
+def _compare(op: str, a: Size, b: Size) -> Size:
+    """1 or 0 for numbers (so conditions can also count), a sympy relation for symbols."""
+    if op in ("==", "!="):
+        same = equal(a, b)
+        if same is None:
+            relation = sympy().Eq(a, b)
+            return relation if op == "==" else sympy().Not(relation)
+        return int(same == (op == "=="))
+    result = {"<": lambda: a < b, "<=": lambda: a <= b, ">": lambda: a > b, ">=": lambda: a >= b}[op]()
+    decided = decide(result)
+    return result if decided is None else int(decided)
+
+
 def _binary(op: str, a: Size, b: Size, position: int) -> Size:
     if op == "+":
         return normalize(a + b)
@@ -446,6 +511,13 @@ def evaluate(tree, env: Mapping[str, Any]) -> Size:
         return _number(env[name], name, position)
     if kind == "neg":
         return normalize(-evaluate(tree[1], env))
+    if kind == "not":
+        return int(not truth(evaluate(tree[1], env), tree[2]))
+    if kind in ("and", "or"):
+        left = truth(evaluate(tree[1], env), tree[3])
+        if left == (kind == "or"):  # short-circuit, as Python does
+            return int(left)
+        return int(truth(evaluate(tree[2], env), tree[3]))
     if kind == "call":
         name, arg_trees, position = tree[1], tree[2], tree[3]
         if name not in FUNCTIONS:
@@ -462,6 +534,8 @@ def evaluate(tree, env: Mapping[str, Any]) -> Size:
         args = tuple(evaluate(arg, env) for arg in arg_trees)
         return _check_magnitude(normalize(implementation(args, position)), position)
     op, left, right, position = tree
+    if op in _COMPARISONS:
+        return _compare(op, evaluate(left, env), evaluate(right, env))
     return _check_magnitude(_binary(op, evaluate(left, env), evaluate(right, env), position), position)
 
 

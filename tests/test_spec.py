@@ -252,3 +252,27 @@ layers:
     collapsed = report.collapsed(0)
     assert [(r.path, r.type, r.params) for r in collapsed] == [("layers[0]", "mlp", 36), ("layers[1]", "mlp", 10)]
     assert sum(r.params for r in collapsed) == report.totals.params
+
+
+def test_when_keeps_an_item_only_where_its_condition_holds():
+    # torchvision's projection shortcut exists only when the stride or the width changes:
+    # 64 -> 64 stride 1: none; 64 -> 128 stride 2: 128*64 weights; 128 -> 128: none again
+    graph = network(
+        """
+input: [64, 8, 8]
+blocks:
+  shortcut(out, stride=1):
+    - conv: {out: out, kernel: 1, stride: stride, bias: false}
+      when: stride != 1 or channels != out
+layers:
+  - shortcut: 64
+  - shortcut: [128, 2]
+  - shortcut: [128, 1]
+"""
+    )
+    assert [(n.path, n.shape, n.layer.params()) for n in graph.nodes] == [("layers[1].shortcut[0]", (128, 4, 4), 128 * 64)]
+
+
+def test_a_condition_on_free_symbols_is_an_error():
+    with pytest.raises(SpecError, match="depends on symbols"):
+        network("symbols: [c]\ninput: [c]\nlayers:\n  - dense: 4\n    when: c > 8\n")

@@ -111,8 +111,16 @@ def torchvision_make_divisible(v, divisor, min_value=None):
 
 
 @given(st.integers(1, 2048), st.sampled_from(["1.0", "1.1", "1.2", "1.4", "1.6", "1.8", "2.0", "2.2", "0.5", "0.75"]))
-def test_make_divisible_matches_torchvision(channels, width):
-    assert make_divisible(channels * Fraction(width), 8) == torchvision_make_divisible(channels * float(width), 8)
+def test_make_divisible_follows_torchvisions_rule_on_exact_values(channels, width):
+    value = channels * Fraction(width)
+    assert make_divisible(value, 8) == torchvision_make_divisible(value, 8)
+
+
+def test_make_divisible_is_exact_where_torchvision_rounds_a_float():
+    # 180 * 1.4 is 252 exactly, so 252 + 4 = 256 is a multiple of 8; in floating point the
+    # product is 251.99999999999997 and torchvision's int(255.99...) // 8 * 8 gives 248.
+    assert torchvision_make_divisible(180 * 1.4, 8) == 248
+    assert make_divisible(180 * Fraction("1.4"), 8) == 256
 
 
 OPERATORS = ["+", "-", "*", "//", "%"]
@@ -152,3 +160,30 @@ def test_ceil_div_works_for_ints_and_symbols():
     c = symbol("c")
     assert to_text(ceil_div(c, 2)) == "ceiling(c/2)"
     assert math.ceil(Fraction(7, 2)) == ceil_div(7, 2)
+
+
+@pytest.mark.parametrize(
+    "text, value",
+    [
+        ("stride != 1 or c != out", 1),
+        ("stride == 1 and c == out", 0),
+        ("not stride > 1", 0),
+        ("(c >= 64) * 3", 3),  # a true condition counts as 1
+        ("c < out or 1 / 0", ExpressionError),  # 'or' evaluates its right side only when needed: here it is
+        ("c == out or 1 / 0", 1),  # and here it is not
+    ],
+)
+def test_conditions(text, value):
+    env = {"stride": 2, "c": 64, "out": 64}
+    if value is ExpressionError:
+        with pytest.raises(ExpressionError):
+            evaluate_text(text, env)
+    else:
+        assert evaluate_text(text, env) == value
+
+
+def test_comparisons_do_not_chain_and_keywords_are_not_names():
+    with pytest.raises(ExpressionError, match="unexpected '<'"):
+        evaluate_text("1 < 2 < 3", {})
+    with pytest.raises(ExpressionError, match="needs something before and after"):
+        evaluate_text("and + 1", {})
