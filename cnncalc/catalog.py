@@ -49,7 +49,12 @@ def builtins() -> dict[str, tuple[Path, str | None]]:
 
 
 def find(name: str) -> tuple[Path, str | None]:
-    """The file (and variant) for a built-in name or a path to a spec file."""
+    """The file (and variant) for a built-in name, a path to a spec file, or a path with
+    one of its variants: `family.yaml#small`."""
+    base, hash_, variant = name.rpartition("#")
+    if hash_ and base.endswith((".yaml", ".yml")):
+        path, _ = find(base)
+        return path, variant
     path = Path(name)
     if path.suffix in (".yaml", ".yml") or path.is_file():
         if not path.is_file():

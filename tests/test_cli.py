@@ -98,3 +98,11 @@ def test_installed_command_runs_from_any_directory(tmp_path):
     assert json.loads(result.stdout)["totals"]["params"] == 61_706
     module = subprocess.run([sys.executable, "-m", "cnncalc", "--help"], cwd=tmp_path, capture_output=True, text=True, timeout=60)
     assert module.returncode == 0 and "summary" in module.stdout
+
+
+def test_a_variant_of_a_spec_file(tmp_path):
+    family = tmp_path / "family.yaml"
+    family.write_text("constants: {w: 1}\ninput: [8]\nlayers:\n  - dense: 4*w\nvariants:\n  small: {}\n  big: {set: {w: 2}}\n")
+    # dense 8 -> 8 with bias: 8*8 + 8 = 72
+    assert json.loads(run("summary", f"{family}#big", "-f", "json").output)["totals"]["params"] == 72
+    assert run("summary", f"{family}#huge").exit_code == 2
