@@ -40,6 +40,7 @@ class Row:
     line: int | None = None
     groups: tuple = ()  # indices into Report.groups of the enclosing blocks, outermost first
     is_group: bool = False
+    explain: tuple = ()  # (quantity, formula) pairs, when asked for
 
 
 @dataclass(frozen=True)
@@ -90,15 +91,16 @@ def _bytes(values: Size, bits: int) -> Size:
     return normalize(ceil_div(values * bits, 8))
 
 
-def analyze(graph: Graph, *, dtype: str = "fp32", batch: int = 1, bias_macs: bool = False) -> Report:
+def analyze(graph: Graph, *, dtype: str = "fp32", batch: int = 1, bias_macs: bool = False, explain: bool = False) -> Report:
     """The report of `graph` for a dtype and batch size. `bias_macs` counts one MAC per bias
-    addition, as torchinfo does; by default bias is not a MAC (torchvision, fvcore)."""
+    addition, as torchinfo does; by default bias is not a MAC (torchvision, fvcore).
+    `explain` keeps each layer's formulas on its row."""
     if dtype not in DTYPE_BITS:
         raise SpecError(f"unknown dtype '{dtype}'", expected=", ".join(DTYPE_BITS))
     if batch < 1:
         raise SpecError("batch must be at least 1", got=str(batch))
     bits = DTYPE_BITS[dtype]
-    rows = tuple(_row(graph, node, bits, batch, bias_macs) for node in graph.nodes)
+    rows = tuple(_row(graph, node, bits, batch, bias_macs, explain) for node in graph.nodes)
     params = _sum(r.params for r in rows)
     trainable = _sum(r.trainable for r in rows)
     buffers = _sum(r.buffers for r in rows)
@@ -151,7 +153,7 @@ def _sum(values) -> Size:
     return normalize(total)
 
 
-def _row(graph: Graph, node: Node, bits: int, batch: int, bias_macs: bool) -> Row:
+def _row(graph: Graph, node: Node, bits: int, batch: int, bias_macs: bool, explain: bool) -> Row:
     layer = node.layer
     params = 0 if node.shares is not None else layer.params()
     macs = layer.macs() + (layer.bias_macs() if bias_macs else 0)
@@ -173,6 +175,7 @@ def _row(graph: Graph, node: Node, bits: int, batch: int, bias_macs: bool) -> Ro
         note=node.note,
         line=node.loc.line,
         groups=node.groups,
+        explain=tuple(layer.explain().items()) if explain else (),
     )
 
 

@@ -16,8 +16,8 @@ class Network:
 
     graph: Graph
 
-    def summary(self, *, dtype: str = "fp32", batch: int = 1, bias_macs: bool = False) -> Report:
-        return analyze(self.graph, dtype=dtype, batch=batch, bias_macs=bias_macs)
+    def summary(self, *, dtype: str = "fp32", batch: int = 1, bias_macs: bool = False, explain: bool = False) -> Report:
+        return analyze(self.graph, dtype=dtype, batch=batch, bias_macs=bias_macs, explain=explain)
 
 
 def load(spec: str, *, values: dict | None = None, input: list | None = None) -> Network:

@@ -106,3 +106,10 @@ def test_a_variant_of_a_spec_file(tmp_path):
     # dense 8 -> 8 with bias: 8*8 + 8 = 72
     assert json.loads(run("summary", f"{family}#big", "-f", "json").output)["totals"]["params"] == 72
     assert run("summary", f"{family}#huge").exit_code == 2
+
+
+def test_explain_shows_the_arithmetic():
+    result = run("summary", "lenet5", "--explain")
+    assert "params (1*5*5 + 1)*6 = 156" in result.output
+    data = json.loads(run("summary", "lenet5", "--explain", "-f", "json").output)
+    assert data["layers"][9]["explain"] == {"params": "(120 + 1)*84", "macs": "120*84"}

@@ -18,6 +18,7 @@ def summary(
     batch: int = typer.Option(1, "--batch", "-b", min=1, help="Batch size for the memory figures."),
     dtype: str = typer.Option("fp32", "--dtype", help="Number format for memory: fp64, fp32, fp16, bf16, int8, int4, binary."),
     bias_macs: bool = typer.Option(False, "--bias-macs", help="Count one MAC per bias addition, as torchinfo does."),
+    explain: bool = typer.Option(False, "--explain", help="Show how each layer's numbers come about, as formulas."),
     format: str = typer.Option("table", "--format", "-f", help=FORMAT_HELP),
 ) -> None:
     """Per-layer shapes, parameters, MACs and receptive fields, and the totals."""
@@ -26,7 +27,7 @@ def summary(
     try:
         check_format(format)
         network = load(spec, values=parse_values(set_ or []), input=parse_shape(input))
-        report = network.summary(dtype=dtype, batch=batch, bias_macs=bias_macs)
+        report = network.summary(dtype=dtype, batch=batch, bias_macs=bias_macs, explain=explain)
     except CnnCalcError as error:
         fail(error)
     emit(report, format, depth)

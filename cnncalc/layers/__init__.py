@@ -9,7 +9,7 @@ from __future__ import annotations
 from functools import cache
 from importlib import import_module
 
-from .base import Field, Layer, Shape, numel, shape_text
+from .base import Field, Layer, Shape, axis_names, numel, shape_text
 
 # Activation functions without arguments: the spec name says which function it is.
 FUNCTIONS = ("relu", "relu6", "tanh", "sigmoid", "gelu", "silu", "hardswish", "hardsigmoid", "elu", "identity")
@@ -74,4 +74,4 @@ def layer_class(kind: str) -> type[Layer]:
     return getattr(import_module(f".{module}", __name__), name)
 
 
-__all__ = ["ALIASES", "FUNCTIONS", "LAYERS", "MERGES", "Field", "Layer", "Shape", "layer_class", "numel", "shape_text"]
+__all__ = ["ALIASES", "FUNCTIONS", "LAYERS", "MERGES", "Field", "Layer", "Shape", "axis_names", "layer_class", "numel", "shape_text"]

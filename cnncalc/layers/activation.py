@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..errors import ShapeError
-from ..symbolic import Size
+from ..symbolic import Size, to_text
 from .args import Flag, Integer, Number
 from .base import shape_text
 from .norm import Elementwise
@@ -29,6 +29,9 @@ class PReLU(Elementwise):
 
     def params(self) -> Size:
         return self.channels if self.per_channel else 1
+
+    def explain(self) -> dict:
+        return {"params": to_text(self.params())}
 
 
 @dataclass(frozen=True, eq=False)

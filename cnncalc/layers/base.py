@@ -134,6 +134,11 @@ class Layer:
     def field(self, f: Field) -> Field:
         return f
 
+    def explain(self) -> dict:
+        """How the numbers come about: quantity -> formula with this layer's numbers, in
+        the spec expression language (a test evaluates each and compares)."""
+        return {}
+
     @property
     def inputs(self) -> tuple:
         return (self.x,)

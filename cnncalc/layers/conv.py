@@ -7,7 +7,18 @@ from dataclasses import dataclass
 from ..symbolic import Size, divide, product, smax, to_text
 from .args import Axes, Count, Flag, NonnegativeAxes, Padding
 from .base import Field, Layer, Shape, numel, require, require_divides
-from .window import extents, same_padding, transposed_first, transposed_sizes, transposed_taps, window_sizes
+from .window import (
+    extents,
+    same_padding,
+    term,
+    times,
+    transposed_first,
+    transposed_formulas,
+    transposed_sizes,
+    transposed_taps,
+    window_formulas,
+    window_sizes,
+)
 
 
 @dataclass(frozen=True, eq=False)
@@ -57,6 +68,13 @@ class Conv(Layer):
     def field(self, f: Field) -> Field:
         return f.window(self.extent(), self.stride, tuple(before for before, _ in self.pads()))
 
+    def explain(self) -> dict:
+        group = "" if self.groups == 1 else f"/{term(self.groups)}"
+        per_output = f"{term(self.channels)}{group}*{times(self.kernel)}"
+        params = f"({per_output} + 1)*{term(self.out)}" if self.bias else f"{per_output}*{term(self.out)}"
+        sizes = window_formulas(self.spatial, self.extent(), self.stride, self.pads(), self.y[1:])
+        return {"params": params, "macs": f"{times(self.y)}*{per_output}", **sizes}
+
 
 @dataclass(frozen=True, eq=False)
 class Depthwise(Layer):
@@ -98,6 +116,9 @@ class Depthwise(Layer):
 
     def field(self, f: Field) -> Field:
         return self.conv().field(f)
+
+    def explain(self) -> dict:
+        return self.conv().explain()
 
 
 @dataclass(frozen=True, eq=False)
@@ -144,6 +165,13 @@ class ConvTranspose(Layer):
 
     def bias_macs(self) -> Size:
         return numel(self.y) if self.bias else 0
+
+    def explain(self) -> dict:
+        group = "" if self.groups == 1 else f"/{term(self.groups)}"
+        per_input = f"{term(self.out)}{group}*{times(self.kernel)}"
+        params = f"{term(self.channels)}*{per_input}" + (f" + {term(self.out)}" if self.bias else "")
+        sizes = transposed_formulas(self.spatial, self.kernel, self.stride, self.padding, self.dilation, self.output_padding)
+        return {"params": params, "macs": f"{times(self.x)}*{per_input}", **sizes}
 
     def field(self, f: Field) -> Field:
         extent = extents(self.kernel, self.dilation)

@@ -8,6 +8,7 @@ from ..errors import ShapeError
 from ..symbolic import Size
 from .args import Count, Flag
 from .base import Field, Layer, Shape, numel, shape_text
+from .window import term
 
 
 @dataclass(frozen=True, eq=False)
@@ -49,6 +50,11 @@ class Dense(Layer):
     def field(self, f: Field) -> Field:
         return f.collapse()
 
+    def explain(self) -> dict:
+        weights = f"{term(self.features)}*{term(self.out)}"
+        params = f"({term(self.features)} + 1)*{term(self.out)}" if self.bias else weights
+        return {"params": params, "macs": weights if len(self.x) == 1 else f"{term(self.x[0])}*{weights}"}
+
 
 @dataclass(frozen=True, eq=False)
 class Embedding(Layer):
@@ -66,6 +72,9 @@ class Embedding(Layer):
 
     def params(self) -> Size:
         return self.vocab * self.dim
+
+    def explain(self) -> dict:
+        return {"params": f"{term(self.vocab)}*{term(self.dim)}"}
 
     def field(self, f: Field) -> Field:
         return f.collapse()

@@ -8,6 +8,7 @@ from ..errors import ShapeError
 from ..symbolic import Size, product, to_text
 from .args import Count, Flag, Probability
 from .base import Layer, Shape, numel, require_divides, shape_text
+from .window import term, times
 
 
 class Elementwise(Layer):
@@ -33,6 +34,10 @@ class BatchNorm(Elementwise):
     def buffers(self) -> Size:
         return 2 * self.channels if self.running_stats else 0
 
+    def explain(self) -> dict:
+        both = f"2*{term(self.channels)}"
+        return {**({"params": both} if self.affine else {}), **({"buffers": both} if self.running_stats else {})}
+
 
 @dataclass(frozen=True, eq=False)
 class LayerNorm(Elementwise):
@@ -50,6 +55,9 @@ class LayerNorm(Elementwise):
     def params(self) -> Size:
         return 2 * product(self.x[len(self.x) - self.axes :]) if self.affine else 0
 
+    def explain(self) -> dict:
+        return {"params": f"2*{times(self.x[len(self.x) - self.axes :])}"} if self.affine else {}
+
 
 @dataclass(frozen=True, eq=False)
 class GroupNorm(Elementwise):
@@ -65,6 +73,9 @@ class GroupNorm(Elementwise):
 
     def params(self) -> Size:
         return 2 * self.channels if self.affine else 0
+
+    def explain(self) -> dict:
+        return {"params": f"2*{term(self.channels)}"} if self.affine else {}
 
 
 @dataclass(frozen=True, eq=False)

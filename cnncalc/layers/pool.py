@@ -8,7 +8,7 @@ from ..errors import ShapeError
 from ..symbolic import Size, ceil_div, divide, equal, is_concrete, product, to_text
 from .args import Axes, Flag, Padding, PositiveIntegers, Tensor
 from .base import Field, Layer, Shape, numel, require, shape_text
-from .window import adaptive_windows, extents, same_padding, transposed_first, transposed_taps, window_sizes
+from .window import adaptive_windows, extents, same_padding, transposed_first, transposed_taps, window_formulas, window_sizes
 
 
 @dataclass(frozen=True, eq=False)
@@ -47,6 +47,9 @@ class Pool(Layer):
 
     def field(self, f: Field) -> Field:
         return f.window(self.extent(), self.strides(), tuple(before for before, _ in self.pads()))
+
+    def explain(self) -> dict:
+        return window_formulas(self.spatial, self.extent(), self.strides(), self.pads(), self.y[1:], self.ceil_mode)
 
 
 class MaxPool(Pool):

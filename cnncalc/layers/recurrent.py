@@ -9,6 +9,7 @@ from ..errors import ShapeError
 from ..symbolic import Size
 from .args import Count, Flag
 from .base import Field, Layer, Shape, shape_text
+from .window import term
 
 
 @dataclass(frozen=True, eq=False)
@@ -67,6 +68,14 @@ class Recurrent(Layer):
 
     def field(self, f: Field) -> Field:
         return f.collapse()
+
+    def explain(self) -> dict:
+        gates, hidden = self.GATES * self.hidden, term(self.hidden)
+        steps = [f"{term(gates)}*({term(n)} + {hidden})" for n in self.layer_inputs()]
+        per_direction = " + ".join(steps)
+        step = per_direction if self.directions == 1 else f"2*({per_direction})"
+        biases = f" + {term(self.layers * self.directions)}*2*{term(gates)}" if self.bias else ""
+        return {"params": f"{step}{biases}", "macs": f"{term(self.steps)}*({step})"}
 
 
 class RNN(Recurrent):

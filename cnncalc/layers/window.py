@@ -81,3 +81,34 @@ def adaptive_windows(size: int, out: int) -> list[tuple[int, int]]:
     """[start, end) of each window of PyTorch's adaptive pooling along one axis:
     floor(i*size/out) to ceil((i+1)*size/out)."""
     return [(i * size // out, -(-(i + 1) * size // out)) for i in range(out)]
+
+
+def term(value: Size) -> str:
+    """A size as a factor in a formula: 6, c, or (4*c + 1)."""
+    text = to_text(value)
+    return text if text.isalnum() or text.replace("*", "").replace("_", "").isalnum() else f"({text})"
+
+
+def times(values) -> str:
+    return "*".join(term(v) for v in values)
+
+
+def window_formulas(spatial: tuple, extent: tuple, stride: tuple, pads: tuple, sizes: tuple, ceil_mode: bool = False) -> dict:
+    """How window_sizes gets each output size, as formulas with the layer's numbers."""
+    formulas = {}
+    for name, i, k, s, (before, after), size in zip(axis_names(len(spatial)), spatial, extent, stride, pads, sizes):
+        inside = f"({term(i)} + {term(before)} + {term(after)} - {term(k)})/{term(s)}"
+        if not ceil_mode:
+            formulas[name] = f"floor({inside}) + 1"
+        elif decide(ceil_div(i + before + after - k, s) + 1 == size):
+            formulas[name] = f"ceil({inside}) + 1"
+        else:  # the last window would start in the right padding and is dropped
+            formulas[name] = f"ceil({inside})"
+    return formulas
+
+
+def transposed_formulas(spatial: tuple, kernel: tuple, stride: tuple, padding: tuple, dilation: tuple, output_padding: tuple) -> dict:
+    return {
+        name: f"({term(i)} - 1)*{term(s)} - 2*{term(p)} + {term(d)}*({term(k)} - 1) + {term(op)} + 1"
+        for name, i, k, s, p, d, op in zip(axis_names(len(spatial)), spatial, kernel, stride, padding, dilation, output_padding)
+    }

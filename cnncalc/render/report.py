@@ -45,6 +45,8 @@ def row_data(row: Row) -> dict:
     }
     optional = {"runs": row.runs if row.runs != 1 else None, "shares": row.shares, "note": row.note, "line": row.line}
     data.update({key: to_json(value) for key, value in optional.items() if value is not None})
+    if row.explain:
+        data["explain"] = dict(row.explain)
     if row.is_group:
         data["collapsed"] = True
     return data
@@ -149,12 +151,30 @@ def _cells(row: Row) -> tuple:
     return (row.path, row.type, shape_text(row.output_shape), exact(row.params), exact(row.macs), field_text(row.field))
 
 
+def explanations(report: Report) -> list[tuple[str, str]]:
+    """(row path, 'params (1*5*5 + 1)*6 = 156; ...') for rows that carry formulas."""
+    values = {"params": lambda r: r.params, "buffers": lambda r: r.buffers, "macs": lambda r: r.macs // r.runs}
+    lines = []
+    for row in report.rows:
+        parts = []
+        for quantity, formula in row.explain:
+            if quantity in values:
+                parts.append(f"{quantity} {formula} = {exact(values[quantity](row))}")
+            else:  # an output size along an axis
+                axis = 1 + [name for name, _ in row.explain if name not in values].index(quantity)
+                parts.append(f"{quantity} {formula} = {exact(row.output_shape[axis])}")
+        if parts:
+            lines.append((row.path, "; ".join(parts)))
+    return lines
+
+
 def render_markdown(report: Report, depth: int | None = None) -> str:
     lines = [f"## {report.name}", "", "| " + " | ".join(MARKDOWN_COLUMNS) + " |", "|" + "---|" * len(MARKDOWN_COLUMNS)]
     for row in report.collapsed(depth):
         lines.append("| " + " | ".join(cell.replace("|", "\\|") for cell in _cells(row)) + " |")
     lines.append("")
     lines.extend(f"- **{label}**: {text}" for label, text in summary_lines(report))
+    lines.extend(f"- `{path}`: {text}" for path, text in explanations(report))
     return "\n".join(lines) + "\n"
 
 
@@ -204,6 +224,8 @@ def print_table(report: Report, depth: int | None = None, console=None) -> None:
     for row in report.rows:
         if row.note:
             console.print(f"[yellow]note[/yellow] {escape(row.path)}: {escape(row.note)}", highlight=False)
+    for path, text in explanations(report):
+        console.print(f"[dim]{escape(path)}[/dim] {escape(text)}", highlight=False)
 
 
 def print_list(entries: list, format: str) -> None:
