@@ -36,7 +36,7 @@ CASES = [
     (HEAD + "  - upsample: {scale: 2, mode: bilinaer}\n", SpecError, 3, 32, "layers[0].mode", "did you mean 'bilinear'?"),
     # impossible shapes show the formula with the numbers; the layer starts at column 5
     ("input: [1, 5, 5]\nlayers:\n  - conv: {out: 6, kernel: 7}\n", ShapeError, 3, 5, "layers[0]",
-     "floor((height 5 + padding 0 - kernel extent 7) / stride 1) + 1 = -1"),
+     "output height would be -1 = floor((5 + 0 + 0 - 7)/1) + 1, that is floor((input + padding before + padding after - kernel extent) / stride) + 1"),
     ("input: [6, 8, 8]\nlayers:\n  - conv: {out: 8, kernel: 1, groups: 4}\n", ShapeError, 3, 5, "layers[0]", "groups 4 must divide the 6 input channels"),
     ("input: [4, 8, 8]\nlayers:\n  - add: [[{conv: {out: 8, kernel: 1}}], []]\n", ShapeError, 3, 5, "layers[0].add", "branch shapes 8x8x8 and 4x8x8 do not match"),
     ("input: [6, 8, 8]\nlayers:\n  - dense: 4\n", ShapeError, 3, 5, "layers[0]", "add 'flatten'"),

@@ -155,7 +155,7 @@ class Layer:
 def positive_size(value: Size, what: str, formula: str) -> Size:
     """Raise a ShapeError showing `formula` when a computed size is not positive."""
     if decide(value >= 1) is False:
-        raise ShapeError(f"{what} would be {to_text(value)}: {formula} = {to_text(value)}", expected="at least 1")
+        raise ShapeError(f"{what} would be {to_text(value)} = {formula}", expected="at least 1")
     return value
 
 

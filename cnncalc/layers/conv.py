@@ -21,6 +21,11 @@ from .window import (
 )
 
 
+def check_groups(groups: Size, channels_in: Size, channels_out: Size) -> None:
+    for channels, side in ((channels_in, "input"), (channels_out, "output")):
+        require_divides(groups, channels, f"groups {to_text(groups)} must divide the {to_text(channels)} {side} channels")
+
+
 @dataclass(frozen=True, eq=False)
 class Conv(Layer):
     """Convolution over 1, 2 or 3 spatial axes, as PyTorch's Conv1d/Conv2d/Conv3d."""
@@ -36,9 +41,7 @@ class Conv(Layer):
     PRIMARY = "out"
 
     def __post_init__(self) -> None:
-        groups = to_text(self.groups)
-        require_divides(self.groups, self.channels, f"groups {groups} must divide the {to_text(self.channels)} input channels")
-        require_divides(self.groups, self.out, f"groups {groups} must divide the {to_text(self.out)} output channels")
+        check_groups(self.groups, self.channels, self.out)
 
     def extent(self) -> tuple:
         return extents(self.kernel, self.dilation)
@@ -138,9 +141,7 @@ class ConvTranspose(Layer):
     PRIMARY = "out"
 
     def __post_init__(self) -> None:
-        groups = to_text(self.groups)
-        require_divides(self.groups, self.channels, f"groups {groups} must divide the {to_text(self.channels)} input channels")
-        require_divides(self.groups, self.out, f"groups {groups} must divide the {to_text(self.out)} output channels")
+        check_groups(self.groups, self.channels, self.out)
         for op, s, d in zip(self.output_padding, self.stride, self.dilation):
             require(
                 op < smax(s, d),

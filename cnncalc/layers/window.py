@@ -29,40 +29,41 @@ def window_sizes(spatial: tuple, extent: tuple, stride: tuple, pads: tuple, ceil
     floor((i + before + after - extent) / stride) + 1, or with ceil when `ceil_mode`, where
     a last window that would start in the right padding is dropped."""
     sizes = []
-    for name, i, k, s, (before, after) in zip(axis_names(len(spatial)), spatial, extent, stride, pads):
+    for i, k, s, (before, after) in zip(spatial, extent, stride, pads):
         span = i + before + after - k
         if ceil_mode:
             size = ceil_div(span, s) + 1
-            size = where((size - 1) * s >= i + before, size - 1, size)
-            rule = "ceil"
+            sizes.append(where((size - 1) * s >= i + before, size - 1, size))
         else:
-            size = span // s + 1
-            rule = "floor"
-        if decide(size >= 1) is False:  # the formula is written out only when it fails
-            formula = (
-                f"{rule}(({name} {to_text(i)} + padding {to_text(before + after)}"
-                f" - kernel extent {to_text(k)}) / stride {to_text(s)}) + 1"
-            )
-            positive_size(size, f"output {name}", formula)
-        sizes.append(size)
-    return tuple(sizes)
+            sizes.append(span // s + 1)
+    sizes = tuple(sizes)
+    legend = f"{'ceil' if ceil_mode else 'floor'}((input + padding before + padding after - kernel extent) / stride) + 1"
+    _require_positive(sizes, lambda: window_formulas(spatial, extent, stride, pads, sizes, ceil_mode), legend)
+    return sizes
 
 
 def transposed_sizes(
     spatial: tuple, kernel: tuple, stride: tuple, padding: tuple, dilation: tuple, output_padding: tuple
 ) -> tuple:
     """(i - 1)*stride - 2*padding + dilation*(kernel - 1) + output_padding + 1, per axis."""
-    sizes = []
-    for name, i, k, s, p, d, op in zip(axis_names(len(spatial)), spatial, kernel, stride, padding, dilation, output_padding):
-        size = (i - 1) * s - 2 * p + d * (k - 1) + op + 1
+    sizes = tuple(
+        (i - 1) * s - 2 * p + d * (k - 1) + op + 1
+        for i, k, s, p, d, op in zip(spatial, kernel, stride, padding, dilation, output_padding)
+    )
+    formulas = lambda: transposed_formulas(spatial, kernel, stride, padding, dilation, output_padding)  # noqa: E731
+    _require_positive(sizes, formulas, TRANSPOSED_LEGEND)
+    return sizes
+
+
+TRANSPOSED_LEGEND = "(input - 1)*stride - 2*padding + dilation*(kernel - 1) + output_padding + 1"
+
+
+def _require_positive(sizes: tuple, formulas, legend: str) -> None:
+    """Raise, showing the formula with the layer's numbers, when a size is not positive.
+    `formulas` is called only then: writing them out costs more than the arithmetic."""
+    for name, size in zip(axis_names(len(sizes)), sizes):
         if decide(size >= 1) is False:
-            formula = (
-                f"({name} {to_text(i)} - 1)*stride {to_text(s)} - 2*padding {to_text(p)}"
-                f" + dilation {to_text(d)}*(kernel {to_text(k)} - 1) + output_padding {to_text(op)} + 1"
-            )
-            positive_size(size, f"output {name}", formula)
-        sizes.append(size)
-    return tuple(sizes)
+            positive_size(size, f"output {name}", f"{formulas()[name]}, that is {legend}")
 
 
 def transposed_taps(extent: Size, stride: Size) -> Size:
