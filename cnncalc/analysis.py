@@ -63,6 +63,7 @@ class Totals:
 class Report:
     name: str
     source: str | None
+    notes: str | None
     file: str | None
     inputs: dict  # input name -> shape
     outputs: dict  # output name -> shape
@@ -132,6 +133,7 @@ def analyze(graph: Graph, *, dtype: str = "fp32", batch: int = 1, bias_macs: boo
     return Report(
         name=graph.name,
         source=graph.source,
+        notes=graph.notes,
         file=graph.file,
         inputs=dict(graph.inputs),
         outputs=graph.output_shapes(),

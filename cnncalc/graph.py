@@ -75,6 +75,7 @@ class Graph:
     name: str
     file: str | None
     source: str | None
+    notes: str | None
     inputs: tuple  # of (name, shape); the first is where `layers` starts
     nodes: tuple
     groups: tuple
@@ -143,6 +144,7 @@ class _Builder:
             chosen = spec.variants[variant]
         self.name = (chosen and chosen.title) or spec.name or variant or "network"
         self.source = (chosen and chosen.source) or spec.source
+        self.notes = " ".join(text for text in (spec.notes, chosen and chosen.notes) if text) or None
         self.expect = {**spec.expect, **(chosen.expect if chosen else {})}
         overrides = {**(chosen.values if chosen else {}), **{k: wrap(v) for k, v in values.items()}}
         self.scope = self.globals(overrides)
@@ -238,6 +240,7 @@ class _Builder:
             name=self.name,
             file=self.spec.file,
             source=self.source,
+            notes=self.notes,
             inputs=tuple(inputs),
             nodes=tuple(self.nodes),
             groups=tuple(self.groups),
@@ -269,7 +272,7 @@ class _Builder:
     def item(self, item: Item, x: Tensor, scope: dict, path: str) -> Tensor | None:
         if item.when is not None and not self.holds(item.when, {**scope, "channels": x.shape[0]}, path):
             if item.label is not None:
-                self.named[item.label] = x  # left out, the item is the identity
+                self.named[self.tensor_name(item.label, scope)] = x  # left out, the item is the identity
             return x
         frozen, self.frozen = self.frozen, self.frozen or item.frozen
         first = len(self.nodes)
@@ -277,14 +280,15 @@ class _Builder:
             if isinstance(item, LayerItem):
                 out = self.layer(item.kind, [x], item.args, scope, path, item.loc)
             elif isinstance(item, From):
-                if item.name not in self.named:
+                name = self.tensor_name(item.name, scope)
+                if name not in self.named:
                     raise SpecError(
-                        f"no tensor is named '{item.name}' here",
-                        hint=did_you_mean(item.name, list(self.named)) or "name one with 'as:'",
+                        f"no tensor is named '{name}' here",
+                        hint=did_you_mean(name, list(self.named)) or "name one with 'as:'",
                         path=path,
                         **item.loc.where(),
                     )
-                out = self.named[item.name]
+                out = self.named[name]
             else:
                 out = self.structure(item, x, scope, path)
         finally:
@@ -292,9 +296,14 @@ class _Builder:
         if item.share is not None:
             self.share(item, first, path)
         if item.label is not None and out is not None:
-            bound = scope.get(item.label)
-            self.named[bound if isinstance(bound, str) else item.label] = out  # a block argument may name it
+            self.named[self.tensor_name(item.label, scope)] = out
         return out
+
+    @staticmethod
+    def tensor_name(name: str, scope: dict) -> str:
+        """A tensor name as written, or the name a block argument of that name carries."""
+        bound = scope.get(name)
+        return bound if isinstance(bound, str) else name
 
     def holds(self, v: V, scope: dict, path: str) -> bool:
         try:

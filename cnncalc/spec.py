@@ -102,6 +102,7 @@ class Variant:
     name: str
     title: str | None
     source: str | None
+    notes: str | None
     values: dict  # str -> V, overriding constants or setting symbols
     input: V | None
     expect: dict
@@ -324,6 +325,7 @@ class _Parser:
                 name=name,
                 title=_text(entries["name"], "name") if "name" in entries else None,
                 source=_text(entries["source"], "source") if "source" in entries else None,
+                notes=_text(entries["notes"], "notes") if "notes" in entries else None,
                 values=_mapping(entries["set"], "'set'") if "set" in entries else {},
                 input=_checked_input(entries.get("input")),
                 expect=_mapping(entries["expect"], "'expect'") if "expect" in entries else {},

@@ -40,7 +40,8 @@ def test_summary_json_has_the_documented_shape():
         [6, 28, 28],
         156,
     )
-    assert first["receptive_field"] == {"size": [5, 5], "jump": [1, 1], "start": [0, 0], "whole": False}
+    # a 5x5 window from position 0: field 0..4, centred on 2
+    assert first["receptive_field"] == {"size": [5, 5], "jump": [1, 1], "start": [0, 0], "centre": [2, 2], "whole": False}
 
 
 def test_symbolic_values_are_strings_in_sympy_form():

@@ -104,3 +104,27 @@ layers:
     merge = graph.nodes[-1]
     assert merge.shape == (2, 6, 6)
     assert merge.field.size == (3, 3) and merge.note is None
+
+
+def test_affine_centres_track_upsampling_phases():
+    # U-Net: a 2x2 stride-2 pool moves the centre to 0 + (1/2)*1 = 1/2 (jump 2); a 2x2
+    # stride-2 up-convolution maps output 0 to input (0 + 0 - 1/2)/2 = -1/4, i.e.
+    # 1/2 - (1/4)*2 = 0: back on the fine grid's first position, as the skip is
+    graph = network("input: [1, 8, 8]\nlayers:\n  - maxpool: 2\n  - conv_transpose: {out: 1, kernel: 2, stride: 2}\n")
+    assert [n.field.centre[0] for n in graph.nodes] == [Fraction(1, 2), 0]
+    # nearest upsampling by 2 samples input (o + 1/2)/2 - 1/2: output 0 sits at -1/4
+    assert network("input: [1, 4, 4]\nlayers:\n  - upsample: 2\n").nodes[0].field.centre == (Fraction(-1, 4),) * 2
+
+
+def test_unet_skip_and_up_path_are_aligned():
+    # the pooled-and-upsampled branch and the identity branch are centred alike: no note
+    graph = network(
+        """
+input: [1, 8, 8]
+layers:
+  - concat:
+      - []
+      - [{maxpool: 2}, {conv_transpose: {out: 1, kernel: 2, stride: 2}}]
+"""
+    )
+    assert graph.nodes[-1].note is None

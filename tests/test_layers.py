@@ -115,6 +115,8 @@ WEIGHTED = [
     ("lstm: {hidden: 512, layers: 2, bidirectional: true}", [20, 300], (20, 1024), 9_633_792, 0, 192_348_160),
     # GRU: 3*(20*(10 + 20) + 2*20) = 1,920; 5 steps * 3*20*30 MACs
     ("gru: 20", [5, 10], (5, 20), 1_920, 0, 9_000),
+    # Keras/TensorFlow LSTM keeps one bias per gate: 4*(16*(8 + 16) + 16) = 1,600
+    ("lstm: {hidden: 16, bias_vectors: 1}", [5, 8], (5, 16), 1_600, 0, 5 * 4 * 16 * 24),
     # RNN returning the last step only: 8*(4 + 8) + 2*8 = 112
     ("rnn: {hidden: 8, sequences: false}", [3, 4], (8,), 112, 0, 3 * 8 * 12),
 ]

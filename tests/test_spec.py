@@ -276,3 +276,20 @@ layers:
 def test_a_condition_on_free_symbols_is_an_error():
     with pytest.raises(SpecError, match="depends on symbols"):
         network("symbols: [c]\ninput: [c]\nlayers:\n  - dense: 4\n    when: c > 8\n")
+
+
+def test_from_takes_a_tensor_name_passed_to_a_block():
+    graph = network(
+        """
+input: [4, 8, 8]
+blocks:
+  join(skip):
+    - concat: [[{from: skip}], []]
+layers:
+  - identity:
+    as: early
+  - conv: {out: 2, kernel: 1}
+  - join: early
+"""
+    )
+    assert graph.nodes[-1].shape == (6, 8, 8)

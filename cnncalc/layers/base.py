@@ -40,20 +40,23 @@ class Field:
     (Araujo, Norris & Sim, Distill 2019): `size` of one unit's field, `jump` between
     neighbouring units (a ratio after upsampling) and `start` of the first unit's field
     (negative where it reaches into padding). `whole` marks fields that cover every
-    position a unit could see (after global pooling, flatten, dense)."""
+    position a unit could see (after global pooling, flatten, dense).
+
+    `size` and `start` are exact for the first unit. After upsampling, units read their
+    inputs in phases, so `centre` keeps the affine centre of the first unit instead (the
+    convention of Caffe's coord_map, by which FCN and U-Net choose their crops); merges
+    compare centres to find misaligned branches."""
 
     size: tuple
     jump: tuple
     start: tuple
     whole: bool = False
+    centre: tuple = ()
 
     @classmethod
     def of_input(cls, shape: Shape) -> Field:
         rank = max(len(shape) - 1, 0)
-        return cls((1,) * rank, (1,) * rank, (0,) * rank)
-
-    def aligned_with(self, spatial_rank: int) -> bool:
-        return not self.whole and len(self.size) == spatial_rank
+        return cls((1,) * rank, (1,) * rank, (0,) * rank, centre=(0,) * rank)
 
     def window(self, kernel: tuple, stride: tuple, before: tuple) -> Field:
         """Step through a sliding window: `kernel` effective extents, `before` padding."""
@@ -63,30 +66,31 @@ class Field:
             tuple(r + (k - 1) * j for r, k, j in zip(self.size, kernel, self.jump)),
             tuple(j * s for j, s in zip(self.jump, stride)),
             tuple(a - p * j for a, p, j in zip(self.start, before, self.jump)),
+            centre=tuple(c + (_ratio(k - 1, 2) - p) * j for c, k, p, j in zip(self.centre, kernel, before, self.jump)),
         )
 
-    def refine(self, taps: tuple, scale: tuple, first: tuple) -> Field:
+    def refine(self, taps: tuple, scale: tuple, first: tuple, shift: tuple) -> Field:
         """Step through an upsampling layer: each output unit reads at most `taps`
-        consecutive inputs, the grid gets `scale` times finer, and the first output unit
-        reads input `first` onwards."""
+        consecutive inputs, the grid gets `scale` times finer, the first output unit reads
+        input `first` onwards, and its affine centre lies at input `shift`."""
         if self.whole or len(taps) != len(self.size):
             return self.collapse()
         return Field(
             tuple(r + (n - 1) * j for r, n, j in zip(self.size, taps, self.jump)),
             tuple(_ratio(j, s) for j, s in zip(self.jump, scale)),
             tuple(a + f * j for a, f, j in zip(self.start, first, self.jump)),
+            centre=tuple(c + h * j for c, h, j in zip(self.centre, shift, self.jump)),
         )
 
     def covering(self, extent: tuple) -> Field:
         """Every unit now sees `extent` inputs of this layer along each axis: the whole map."""
         if self.whole or len(extent) != len(self.size):
             return self.collapse()
-        moved = self.window(extent, (1,) * len(extent), (0,) * len(extent))
-        return Field(moved.size, moved.jump, moved.start, whole=True)
+        return self.window(extent, (1,) * len(extent), (0,) * len(extent)).collapse()
 
     def collapse(self) -> Field:
         """A layer that mixes all positions of its input (dense, flatten, recurrent)."""
-        return Field(self.size, self.jump, self.start, whole=True)
+        return Field(self.size, self.jump, self.start, whole=True, centre=self.centre)
 
 
 def _ratio(a: Size, b: Size) -> Size:

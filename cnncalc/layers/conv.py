@@ -12,6 +12,7 @@ from .window import (
     same_padding,
     term,
     times,
+    transposed_centre,
     transposed_first,
     transposed_formulas,
     transposed_sizes,
@@ -180,4 +181,5 @@ class ConvTranspose(Layer):
             tuple(transposed_taps(k, s) for k, s in zip(extent, self.stride)),
             self.stride,
             tuple(transposed_first(k, s, p) for k, s, p in zip(extent, self.stride, self.padding)),
+            tuple(transposed_centre(k, s, p) for k, s, p in zip(extent, self.stride, self.padding)),
         )

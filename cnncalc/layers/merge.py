@@ -57,10 +57,11 @@ class Merge(Layer):
         if any(f.whole for f in moved) or len({len(f.size) for f in moved}) != 1:
             widest = max(moved, key=lambda f: len(f.size))
             sizes = [smax(*axis) for axis in zip(*(f.size for f in moved if len(f.size) == len(widest.size)))]
-            return Field(tuple(sizes), widest.jump, widest.start, whole=True)
+            return Field(tuple(sizes), widest.jump, widest.start, whole=True, centre=widest.centre)
         starts = [smin(*axis) for axis in zip(*(f.start for f in moved))]
         ends = [smax(*(f.start[i] + f.size[i] - 1 for f in moved)) for i in range(len(starts))]
-        return Field(tuple(end - start + 1 for start, end in zip(starts, ends)), moved[0].jump, tuple(starts))
+        centres = [divide(smin(*axis) + smax(*axis), 2) for axis in zip(*(f.centre for f in moved))]
+        return Field(tuple(end - start + 1 for start, end in zip(starts, ends)), moved[0].jump, tuple(starts), centre=tuple(centres))
 
     def misalignment(self, *fields: Field) -> str | None:
         """A note when the branches' fields are not centred on the same input position."""
@@ -69,10 +70,9 @@ class Merge(Layer):
             return None
         notes = []
         for axis, name in enumerate(axis_names(len(moved[0].size))):
-            doubled = [2 * f.start[axis] + f.size[axis] - 1 for f in moved]  # twice each centre
-            if all(is_concrete(c) for c in doubled) and len(set(doubled)) > 1:
-                centres = ", ".join(to_text(divide(c, 2)) for c in doubled)
-                notes.append(f"branch field centres differ along {name}: {centres}")
+            centres = [f.centre[axis] for f in moved]
+            if all(is_concrete(c) for c in centres) and len(set(centres)) > 1:
+                notes.append(f"branch field centres differ along {name}: {', '.join(to_text(c) for c in centres)}")
             jumps = [f.jump[axis] for f in moved]
             if all(is_concrete(j) for j in jumps) and len(set(jumps)) > 1:
                 notes.append(f"branch jumps differ along {name}: {', '.join(to_text(j) for j in jumps)}")

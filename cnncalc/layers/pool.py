@@ -8,7 +8,16 @@ from ..errors import ShapeError
 from ..symbolic import Size, ceil_div, divide, equal, is_concrete, product, to_text
 from .args import Axes, Flag, Padding, PositiveIntegers, Tensor
 from .base import Field, Layer, Shape, numel, require, shape_text
-from .window import adaptive_windows, extents, same_padding, transposed_first, transposed_taps, window_formulas, window_sizes
+from .window import (
+    adaptive_windows,
+    extents,
+    same_padding,
+    transposed_centre,
+    transposed_first,
+    transposed_taps,
+    window_formulas,
+    window_sizes,
+)
 
 
 @dataclass(frozen=True, eq=False)
@@ -118,6 +127,7 @@ class AdaptivePool(Layer):
             tuple(self.taps(size, out) for size, out in zip(self.spatial, self.output)),
             tuple(divide(out, size) for size, out in zip(self.spatial, self.output)),
             (0,) * len(self.output),
+            tuple(divide(divide(size, out) - 1, 2) for size, out in zip(self.spatial, self.output)),
         )
 
 
@@ -196,4 +206,5 @@ class MaxUnpool(Layer):
             tuple(transposed_taps(k, s) for k, s in zip(extent, stride)),
             stride,
             tuple(transposed_first(k, s, p) for k, s, p in zip(extent, stride, before)),
+            tuple(transposed_centre(k, s, p) for k, s, p in zip(extent, stride, before)),
         )

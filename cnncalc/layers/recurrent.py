@@ -21,12 +21,15 @@ class Recurrent(Layer):
     layers: Count = 1
     bidirectional: Flag = False
     bias: Flag = True
+    bias_vectors: Count = 2  # PyTorch adds b_ih and b_hh; TensorFlow and Keras keep one
     sequences: Flag = True  # output every step (T x H), or only the last (H)
 
     PRIMARY = "hidden"
     GATES: ClassVar[int] = 1
 
     def __post_init__(self) -> None:
+        if self.bias_vectors not in (1, 2):
+            raise ShapeError(f"bias_vectors is 1 (TensorFlow, Keras) or 2 (PyTorch), not {self.bias_vectors}")
         if len(self.x) != 2:
             raise ShapeError(f"{type(self).__name__.lower()} needs a T x F sequence, got {shape_text(self.x)}")
 
@@ -47,8 +50,7 @@ class Recurrent(Layer):
         return sum(self.directions * self.GATES * self.hidden * (n + self.hidden) for n in self.layer_inputs())
 
     def bias_count(self) -> Size:
-        """PyTorch keeps two bias vectors per gate (b_ih and b_hh)."""
-        return self.layers * self.directions * 2 * self.GATES * self.hidden if self.bias else 0
+        return self.layers * self.directions * self.bias_vectors * self.GATES * self.hidden if self.bias else 0
 
     def out_shape(self) -> Shape:
         width = self.directions * self.hidden
@@ -74,7 +76,7 @@ class Recurrent(Layer):
         steps = [f"{term(gates)}*({term(n)} + {hidden})" for n in self.layer_inputs()]
         per_direction = " + ".join(steps)
         step = per_direction if self.directions == 1 else f"2*({per_direction})"
-        biases = f" + {term(self.layers * self.directions)}*2*{term(gates)}" if self.bias else ""
+        biases = f" + {term(self.layers * self.directions)}*{self.bias_vectors}*{term(gates)}" if self.bias else ""
         return {"params": f"{step}{biases}", "macs": f"{term(self.steps)}*({step})"}
 
 

@@ -51,7 +51,9 @@ class Upsample(Layer):
     def field(self, f: Field) -> Field:
         taps = 2 if self.mode == "bilinear" else 1  # interpolation reads two neighbours per axis
         rank = len(self.spatial)
-        return f.refine((taps,) * rank, self.ratios(), (0,) * rank)
+        # output o samples input (o + 1/2)/scale - 1/2, or o*(in - 1)/(out - 1) with align_corners
+        shift = (0,) * rank if self.align_corners else tuple(divide(1, 2 * r) - divide(1, 2) for r in self.ratios())
+        return f.refine((taps,) * rank, self.ratios(), (0,) * rank, shift)
 
 
 @dataclass(frozen=True, eq=False)

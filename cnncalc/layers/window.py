@@ -5,7 +5,7 @@ All functions take per-axis tuples and work on ints and sympy expressions alike.
 
 from __future__ import annotations
 
-from ..symbolic import Size, ceil_div, decide, smax, to_text, where
+from ..symbolic import Size, ceil_div, decide, divide, smax, to_text, where
 from .base import axis_names, positive_size
 
 
@@ -70,6 +70,12 @@ def transposed_taps(extent: Size, stride: Size) -> Size:
     """At most how many consecutive inputs one output of a transposed window reads:
     the inputs i with i*stride in a span of `extent` positions."""
     return ceil_div(extent, stride)
+
+
+def transposed_centre(extent: Size, stride: Size, padding: Size) -> Size:
+    """Where, in inputs, the affine centre of the first output of a transposed window lies:
+    output o maps to input (o + padding - (extent - 1)/2) / stride."""
+    return divide(padding - divide(extent - 1, 2), stride)
 
 
 def transposed_first(extent: Size, stride: Size, padding: Size) -> Size:

@@ -24,6 +24,7 @@ def _field(field: Field) -> dict:
         "size": [to_json(v) for v in field.size],
         "jump": [to_json(v) for v in field.jump],
         "start": [to_json(v) for v in field.start],
+        "centre": [to_json(v) for v in field.centre],
         "whole": field.whole,
     }
 
@@ -59,6 +60,7 @@ def report_data(report: Report, depth: int | None = None) -> dict:
     return {
         "name": report.name,
         "source": report.source,
+        "notes": report.notes,
         "input": inputs["input"] if list(inputs) == ["input"] else inputs,
         "output": outputs["output"] if list(outputs) == ["output"] else outputs,
         "dtype": report.dtype,
