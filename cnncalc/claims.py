@@ -28,6 +28,7 @@ from .located import Loc, V, wrap
 from .spec import describe
 from .solve import Solution, canonical_kind, free_names, solve, spec_from_tree, symbols_for
 from .symbolic import Size, equal, evaluate_text, is_concrete, normalize, symbol, sympy
+from .symbolic import sign as symbolic_sign
 
 SUBJECT_KEYS = ("spec", "layer", "layers", "expr")
 OPTION_KEYS = ("set", "input", "symbols", "kinds", "at", "dtype", "batch", "bias_macs")
@@ -598,34 +599,12 @@ def _same(computed, stated, within: Fraction | None) -> bool | None:
         return stated.low <= computed <= stated.high
     if within is not None and is_concrete(computed) and is_concrete(stated):
         return abs(computed - stated) <= within * abs(stated)
-    return _equal(computed, stated)
-
-
-def _equal(a: Size, b: Size) -> bool | None:
-    """Whether two sizes are equal; formulas that differ by a nonzero amount (50*c**2 and
-    25*c**2 for a positive c) are not."""
-    same = equal(a, b)
-    if same is not None:
-        return same
-    return False if _sign(normalize(a - b)) in (1, -1) else None
+    return equal(computed, stated)
 
 
 def _all(truths) -> bool | None:
     truths = list(truths)
     return False if False in truths else None if None in truths else True
-
-
-def _sign(value: Size) -> int | None:
-    if is_concrete(value):
-        return (value > 0) - (value < 0)
-    simplified = sympy().simplify(value)
-    if simplified.is_zero:
-        return 0
-    if simplified.is_positive:
-        return 1
-    if simplified.is_negative:
-        return -1
-    return None
 
 
 def _relate(word: str, a, b, kind: str, v: V) -> bool | None:
@@ -635,7 +614,7 @@ def _relate(word: str, a, b, kind: str, v: V) -> bool | None:
         return _same(a, b, None)
     if isinstance(a, tuple):
         a, b = _one(a, v), _one(b, v)
-    sign = _sign(normalize(a - b))
+    sign = symbolic_sign(normalize(a - b))
     if sign is None:
         return None
     return {"less": sign < 0, "greater": sign > 0, "equal": sign == 0, "at_most": sign <= 0, "at_least": sign >= 0}[word]

@@ -38,10 +38,10 @@ def _item(kind: str, args: V) -> V:
 
 
 def spec_from_tree(document: V):
-    """A validated Spec from a V tree (the spec parser's entry point for parsed YAML)."""
-    from .spec import _Parser  # spec.py offers text and files; this is the same step on a tree
+    """A spec from values built in code rather than read from a file."""
+    from .spec import parse_document
 
-    return _Parser(document.loc.file, ()).spec(document)
+    return parse_document(document)
 
 
 def canonical_kind(kind: str) -> str:

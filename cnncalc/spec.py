@@ -149,7 +149,12 @@ def parse_text(text: str, file: str | None, _including: tuple = ()) -> Spec:
     document = read_yaml(text, file)
     if document is None:
         raise SpecError("the spec is empty", file=file, expected="a mapping with 'input' and 'layers'")
-    return _Parser(file, _including).spec(document)
+    return parse_document(document, _including)
+
+
+def parse_document(document: V, _including: tuple = ()) -> Spec:
+    """A spec from values already read (a claim's inline spec, a layer from the command line)."""
+    return _Parser(document.loc.file, _including).spec(document)
 
 
 def _words(v: V, what: str) -> list[str]:

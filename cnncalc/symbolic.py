@@ -109,14 +109,27 @@ def where(condition: Any, if_true: Size, if_false: Size) -> Size:
     return sympy().Piecewise((if_true, condition), (if_false, True))
 
 
+def sign(value: Size) -> int | None:
+    """-1, 0 or 1, or None when symbols leave it open (c**2 is positive, c - 3 is open)."""
+    if is_concrete(value):
+        return (value > 0) - (value < 0)
+    simplified = sympy().simplify(value)
+    if simplified.is_zero:
+        return 0
+    if simplified.is_positive:
+        return 1
+    if simplified.is_negative:
+        return -1
+    return None
+
+
 def equal(a: Size, b: Size) -> bool | None:
-    """Whether two sizes are equal: True, False, or None when symbols leave it open."""
+    """Whether two sizes are equal: True, False, or None when symbols leave it open.
+    50*c**2 and 25*c**2 differ for every positive c, so they are not equal."""
     if is_concrete(a) and is_concrete(b):
         return a == b
-    difference = sympy().simplify(a - b)
-    if difference == 0:
-        return True
-    return False if getattr(difference, "is_number", False) else None
+    difference = sign(normalize(a - b))
+    return None if difference is None else difference == 0
 
 
 def product(values) -> Size:
