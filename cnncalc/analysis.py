@@ -8,6 +8,7 @@ Renderers only format a Report; they never compute.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from .errors import SpecError
 from .graph import Graph, Node
@@ -20,8 +21,9 @@ DTYPE_BITS = {"fp64": 64, "fp32": 32, "fp16": 16, "bf16": 16, "int8": 8, "int4":
 OPTIMIZER_COPIES = {"sgd": 1, "momentum": 2, "adam": 3}
 
 
-@dataclass(frozen=True)
-class Row:
+class Row(NamedTuple):
+    """One layer's (or, folded, one block's) figures."""
+
     path: str
     type: str
     depth: int

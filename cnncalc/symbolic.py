@@ -113,12 +113,23 @@ def sign(value: Size) -> int | None:
     """-1, 0 or 1, or None when symbols leave it open (c**2 is positive, c - 3 is open)."""
     if is_concrete(value):
         return (value > 0) - (value < 0)
-    simplified = sympy().simplify(value)
-    if simplified.is_zero:
+    return _symbolic_sign(value)
+
+
+@lru_cache(maxsize=4096)
+def _symbolic_sign(value) -> int | None:
+    # sympy's assumptions decide most sizes at once (4*c - 1 > 0 for a positive integer c);
+    # simplify, a hundred times slower, is the last resort
+    decided = _assumed_sign(value)
+    return decided if decided is not None else _assumed_sign(sympy().simplify(value))
+
+
+def _assumed_sign(value) -> int | None:
+    if value.is_zero:
         return 0
-    if simplified.is_positive:
+    if value.is_positive:
         return 1
-    if simplified.is_negative:
+    if value.is_negative:
         return -1
     return None
 
@@ -128,6 +139,8 @@ def equal(a: Size, b: Size) -> bool | None:
     50*c**2 and 25*c**2 differ for every positive c, so they are not equal."""
     if is_concrete(a) and is_concrete(b):
         return a == b
+    if a == b:  # the same formula
+        return True
     difference = sign(normalize(a - b))
     return None if difference is None else difference == 0
 

@@ -70,8 +70,9 @@ def test_report_is_immutable():
     report = cnncalc.load("lenet5").summary()
     with pytest.raises(dataclasses.FrozenInstanceError):
         report.totals.params = 0
-    with pytest.raises(dataclasses.FrozenInstanceError):
+    with pytest.raises(AttributeError):
         report.rows[0].macs = 0
+    assert isinstance(report.rows, tuple)
 
 
 def test_memory_for_dtype_and_batch():

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any, ClassVar
+from typing import Any, ClassVar, NamedTuple
 
 from ..errors import ShapeError
-from ..symbolic import Size, decide, equal, product, to_text
+from ..symbolic import Size, decide, divide, equal, product, to_text
 
 Shape = tuple  # tuple[Size, ...], per sample, channels first
 
@@ -24,18 +24,18 @@ def shape_text(shape: Shape) -> str:
     return (" x " if any(not text.isdigit() for text in texts) else "x").join(texts) if texts else "scalar"
 
 
+_AXIS_NAMES = {1: ("length",), 2: ("height", "width"), 3: ("depth", "height", "width")}
+
+
 def axis_names(rank: int) -> tuple[str, ...]:
     """Names of the spatial axes of a tensor with `rank` spatial axes, for messages."""
-    return {1: ("length",), 2: ("height", "width"), 3: ("depth", "height", "width")}.get(
-        rank, tuple(f"axis {i + 1}" for i in range(rank))
-    )
+    return _AXIS_NAMES.get(rank) or tuple(f"axis {i + 1}" for i in range(rank))
 
 
 # --- receptive fields --------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Field:
+class Field(NamedTuple):
     """Receptive field of a layer's units in network-input coordinates, per spatial axis
     (Araujo, Norris & Sim, Distill 2019): `size` of one unit's field, `jump` between
     neighbouring units (a ratio after upsampling) and `start` of the first unit's field
@@ -66,7 +66,7 @@ class Field:
             tuple(r + (k - 1) * j for r, k, j in zip(self.size, kernel, self.jump)),
             tuple(j * s for j, s in zip(self.jump, stride)),
             tuple(a - p * j for a, p, j in zip(self.start, before, self.jump)),
-            centre=tuple(c + (_ratio(k - 1, 2) - p) * j for c, k, p, j in zip(self.centre, kernel, before, self.jump)),
+            centre=tuple(c + (divide(k - 1, 2) - p) * j for c, k, p, j in zip(self.centre, kernel, before, self.jump)),
         )
 
     def refine(self, taps: tuple, scale: tuple, first: tuple, shift: tuple) -> Field:
@@ -77,7 +77,7 @@ class Field:
             return self.collapse()
         return Field(
             tuple(r + (n - 1) * j for r, n, j in zip(self.size, taps, self.jump)),
-            tuple(_ratio(j, s) for j, s in zip(self.jump, scale)),
+            tuple(divide(j, s) for j, s in zip(self.jump, scale)),
             tuple(a + f * j for a, f, j in zip(self.start, first, self.jump)),
             centre=tuple(c + h * j for c, h, j in zip(self.centre, shift, self.jump)),
         )
@@ -91,12 +91,6 @@ class Field:
     def collapse(self) -> Field:
         """A layer that mixes all positions of its input (dense, flatten, recurrent)."""
         return Field(self.size, self.jump, self.start, whole=True, centre=self.centre)
-
-
-def _ratio(a: Size, b: Size) -> Size:
-    from ..symbolic import divide
-
-    return divide(a, b)
 
 
 # --- layers ------------------------------------------------------------------------------------

@@ -37,8 +37,10 @@ def window_sizes(spatial: tuple, extent: tuple, stride: tuple, pads: tuple, ceil
         else:
             sizes.append(span // s + 1)
     sizes = tuple(sizes)
-    legend = f"{'ceil' if ceil_mode else 'floor'}((input + padding before + padding after - kernel extent) / stride) + 1"
-    _require_positive(sizes, lambda: window_formulas(spatial, extent, stride, pads, sizes, ceil_mode), legend)
+    if not all(decide(size >= 1) is not False for size in sizes):
+        rule = "ceil" if ceil_mode else "floor"
+        legend = f"{rule}((input + padding before + padding after - kernel extent) / stride) + 1"
+        _require_positive(sizes, window_formulas(spatial, extent, stride, pads, sizes, ceil_mode), legend)
     return sizes
 
 
@@ -50,20 +52,20 @@ def transposed_sizes(
         (i - 1) * s - 2 * p + d * (k - 1) + op + 1
         for i, k, s, p, d, op in zip(spatial, kernel, stride, padding, dilation, output_padding)
     )
-    formulas = lambda: transposed_formulas(spatial, kernel, stride, padding, dilation, output_padding)  # noqa: E731
-    _require_positive(sizes, formulas, TRANSPOSED_LEGEND)
+    if not all(decide(size >= 1) is not False for size in sizes):
+        formulas = transposed_formulas(spatial, kernel, stride, padding, dilation, output_padding)
+        _require_positive(sizes, formulas, TRANSPOSED_LEGEND)
     return sizes
 
 
 TRANSPOSED_LEGEND = "(input - 1)*stride - 2*padding + dilation*(kernel - 1) + output_padding + 1"
 
 
-def _require_positive(sizes: tuple, formulas, legend: str) -> None:
-    """Raise, showing the formula with the layer's numbers, when a size is not positive.
-    `formulas` is called only then: writing them out costs more than the arithmetic."""
+def _require_positive(sizes: tuple, formulas: dict, legend: str) -> None:
+    """Raise, showing the formula with the layer's numbers, for a size that is not positive.
+    Callers come here only then: writing formulas out costs more than the arithmetic."""
     for name, size in zip(axis_names(len(sizes)), sizes):
-        if decide(size >= 1) is False:
-            positive_size(size, f"output {name}", f"{formulas()[name]}, that is {legend}")
+        positive_size(size, f"output {name}", f"{formulas[name]}, that is {legend}")
 
 
 def transposed_taps(extent: Size, stride: Size) -> Size:
