@@ -128,3 +128,23 @@ layers:
 """
     )
     assert graph.nodes[-1].note is None
+
+
+def test_a_broadcast_gate_adds_global_context_but_no_extent():
+    # SE: the gate's global pooling sees everything, but it is a C x 1 x 1 map stretched over
+    # the positions; the local field stays the 3x3 path's (3), now marked as seeing it all,
+    # and it keeps growing through the next 3x3 (3 + 2 = 5)
+    graph = network(
+        """
+input: [4, 8, 8]
+layers:
+  - conv: {out: 4, kernel: 3, padding: 1}
+  - multiply:
+      - []
+      - [global_avgpool, {conv: {out: 4, kernel: 1}}, sigmoid]
+  - conv: {out: 4, kernel: 3, padding: 1}
+"""
+    )
+    gated, after = graph.nodes[-2].field, graph.nodes[-1].field
+    assert (gated.size, gated.whole) == ((3, 3), True)
+    assert (after.size, after.whole) == ((5, 5), True)

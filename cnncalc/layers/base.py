@@ -39,8 +39,10 @@ class Field(NamedTuple):
     """Receptive field of a layer's units in network-input coordinates, per spatial axis
     (Araujo, Norris & Sim, Distill 2019): `size` of one unit's field, `jump` between
     neighbouring units (a ratio after upsampling) and `start` of the first unit's field
-    (negative where it reaches into padding). `whole` marks fields that cover every
-    position a unit could see (after global pooling, flatten, dense).
+    (negative where it reaches into padding). `whole` marks units that also see global
+    context: after global pooling, flatten or dense every position reaches them, and after
+    an SE gate a summary of every position does; `size` stays the local field along the
+    paths that keep positions, so it remains comparable between networks.
 
     `size` and `start` are exact for the first unit. After upsampling, units read their
     inputs in phases, so `centre` keeps the affine centre of the first unit instead (the
@@ -59,32 +61,35 @@ class Field(NamedTuple):
         return cls((1,) * rank, (1,) * rank, (0,) * rank, centre=(0,) * rank)
 
     def window(self, kernel: tuple, stride: tuple, before: tuple) -> Field:
-        """Step through a sliding window: `kernel` effective extents, `before` padding."""
-        if self.whole or len(kernel) != len(self.size):
+        """Step through a sliding window: `kernel` effective extents, `before` padding.
+        A whole field keeps growing: its extent stays comparable between networks."""
+        if len(kernel) != len(self.size):
             return self.collapse()
         return Field(
             tuple(r + (k - 1) * j for r, k, j in zip(self.size, kernel, self.jump)),
             tuple(j * s for j, s in zip(self.jump, stride)),
             tuple(a - p * j for a, p, j in zip(self.start, before, self.jump)),
-            centre=tuple(c + (divide(k - 1, 2) - p) * j for c, k, p, j in zip(self.centre, kernel, before, self.jump)),
+            self.whole,
+            tuple(c + (divide(k - 1, 2) - p) * j for c, k, p, j in zip(self.centre, kernel, before, self.jump)),
         )
 
     def refine(self, taps: tuple, scale: tuple, first: tuple, shift: tuple) -> Field:
         """Step through an upsampling layer: each output unit reads at most `taps`
         consecutive inputs, the grid gets `scale` times finer, the first output unit reads
         input `first` onwards, and its affine centre lies at input `shift`."""
-        if self.whole or len(taps) != len(self.size):
+        if len(taps) != len(self.size):
             return self.collapse()
         return Field(
             tuple(r + (n - 1) * j for r, n, j in zip(self.size, taps, self.jump)),
             tuple(divide(j, s) for j, s in zip(self.jump, scale)),
             tuple(a + f * j for a, f, j in zip(self.start, first, self.jump)),
-            centre=tuple(c + h * j for c, h, j in zip(self.centre, shift, self.jump)),
+            self.whole,
+            tuple(c + h * j for c, h, j in zip(self.centre, shift, self.jump)),
         )
 
     def covering(self, extent: tuple) -> Field:
         """Every unit now sees `extent` inputs of this layer along each axis: the whole map."""
-        if self.whole or len(extent) != len(self.size):
+        if len(extent) != len(self.size):
             return self.collapse()
         return self.window(extent, (1,) * len(extent), (0,) * len(extent)).collapse()
 

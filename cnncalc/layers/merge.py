@@ -42,6 +42,12 @@ class Merge(Layer):
         """Per branch, where its centre crop starts along each spatial axis."""
         return tuple(tuple((i - t) // 2 for i, t in zip(s[1:], c[1:])) for s, c in zip(self.x, self.cropped()))
 
+    def broadcast_branches(self) -> list[bool]:
+        """Which branches are stretched over positions they do not have (all spatial sizes
+        1 where the output's are not)."""
+        out = self.y[1:]
+        return [all(equal(d, 1) for d in shape[1:]) and not all(equal(d, 1) for d in out) for shape in self.cropped()]
+
     def shifted(self, fields: tuple) -> list[Field]:
         """The branches' fields moved by their crops."""
         if self.crop == "none":
@@ -52,21 +58,25 @@ class Merge(Layer):
         ]
 
     def field(self, *fields: Field) -> Field:
-        """The union of the branches' fields, after each branch's crop."""
+        """The union of the branches' fields, after each branch's crop. A branch broadcast
+        over the others' positions (SE's C x 1 x 1 gate) makes the result see global context
+        (`whole`) but has no positions of its own, so it does not stretch `size`."""
         moved = self.shifted(fields)
-        if any(f.whole for f in moved) or len({len(f.size) for f in moved}) != 1:
-            widest = max(moved, key=lambda f: len(f.size))
-            sizes = [smax(*axis) for axis in zip(*(f.size for f in moved if len(f.size) == len(widest.size)))]
-            return Field(tuple(sizes), widest.jump, widest.start, whole=True, centre=widest.centre)
-        starts = [smin(*axis) for axis in zip(*(f.start for f in moved))]
-        ends = [smax(*(f.start[i] + f.size[i] - 1 for f in moved)) for i in range(len(starts))]
-        centres = [divide(smin(*axis) + smax(*axis), 2) for axis in zip(*(f.centre for f in moved))]
-        return Field(tuple(end - start + 1 for start, end in zip(starts, ends)), moved[0].jump, tuple(starts), centre=tuple(centres))
+        whole = any(f.whole for f in moved)
+        local = [f for f, broadcast in zip(moved, self.broadcast_branches()) if not broadcast] or moved
+        if len({len(f.size) for f in local}) != 1:
+            widest = max(local, key=lambda f: len(f.size))
+            return Field(widest.size, widest.jump, widest.start, True, widest.centre)
+        starts = [smin(*axis) for axis in zip(*(f.start for f in local))]
+        ends = [smax(*(f.start[i] + f.size[i] - 1 for f in local)) for i in range(len(starts))]
+        centres = [divide(smin(*axis) + smax(*axis), 2) for axis in zip(*(f.centre for f in local))]
+        sizes = tuple(end - start + 1 for start, end in zip(starts, ends))
+        return Field(sizes, local[0].jump, tuple(starts), whole, tuple(centres))
 
     def misalignment(self, *fields: Field) -> str | None:
         """A note when the branches' fields are not centred on the same input position."""
-        moved = self.shifted(fields)
-        if any(f.whole for f in moved) or len({len(f.size) for f in moved}) != 1:
+        moved = [f for f, broadcast in zip(self.shifted(fields), self.broadcast_branches()) if not broadcast]
+        if len(moved) < 2 or any(f.whole for f in moved) or len({len(f.size) for f in moved}) != 1:
             return None
         notes = []
         for axis, name in enumerate(axis_names(len(moved[0].size))):
