@@ -10,7 +10,7 @@ import sys
 
 import typer
 
-from . import check, compare, layer, summary
+from . import check, compare, layer, summary, verify
 
 app = typer.Typer(
     add_completion=False,
@@ -22,6 +22,7 @@ app.command("list")(summary.list_)
 app.command("compare")(compare.compare)
 app.command("layer")(layer.layer)
 app.command("check")(check.check)
+app.command("verify")(verify.verify)
 
 
 def main() -> None:
