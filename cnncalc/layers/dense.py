@@ -48,7 +48,7 @@ class Dense(Layer):
         return self.positions() * self.out if self.bias else 0
 
     def field(self, f: Field) -> Field:
-        return f.collapse()
+        return f.covering(self.spatial)  # every output reads all the features it mixes
 
     def explain(self) -> dict:
         weights = f"{term(self.features)}*{term(self.out)}"

@@ -137,3 +137,16 @@ class Concat(Merge):
                 raise ShapeError(f"cannot concatenate {_shapes(shapes)} along axis {self.axis}")
         joined = sum(s[axis] for s in shapes)
         return tuple(joined if i == axis else d for i, d in enumerate(shapes[0]))
+
+    def field(self, *fields: Field) -> Field:
+        """Along channels, the union of the branches' fields. Along a spatial axis, units of
+        different branches sit at shifted positions: no one size, jump and start states
+        them, so that is refused where the fields still keep positions."""
+        axis = self.axis % len(self.x[0]) if self.x[0] else 0
+        if axis != 0 and not all(f.whole for f in fields):
+            name = axis_names(len(self.x[0]) - 1)[axis - 1]
+            raise ShapeError(
+                f"cnncalc cannot state receptive fields for a concat along {name}: units of the second branch sit at shifted positions",
+                hint="concatenate channels (axis 0), or flatten or pool first",
+            )
+        return super().field(*fields)

@@ -144,7 +144,7 @@ class RoIPool(AdaptiveMaxPool):
     whole input map; wrap the layer in `each` to pool many regions."""
 
     def field(self, f: Field) -> Field:
-        return super().field(f).collapse()  # where a region lies depends on the proposal
+        return f.covering(self.spatial)  # a region can lie anywhere in the map
 
 
 @dataclass(frozen=True, eq=False)

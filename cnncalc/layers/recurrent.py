@@ -69,7 +69,7 @@ class Recurrent(Layer):
         return self.steps * self.layers * self.directions * self.GATES * self.hidden
 
     def field(self, f: Field) -> Field:
-        return f.collapse()
+        return f.covering(self.spatial)  # every step reads every feature of every step before
 
     def explain(self) -> dict:
         gates, hidden = self.GATES * self.hidden, term(self.hidden)

@@ -98,7 +98,9 @@ class Crop(Layer):
             raise ShapeError(f"cannot crop {shape_text(self.x)} like '{self.like.name}' of shape {shape_text(self.like.shape)}")
         for name, i, target, start in zip(axis_names(len(self.spatial)), self.spatial, self.target(), self.offsets()):
             positive_size(target, f"cropped {name}", f"{name} {to_text(i)} cropped")
-            require(start + target <= i, f"crop of {to_text(target)} at offset {to_text(start)} does not fit in {name} {to_text(i)}")
+            fits = f"crop of {to_text(target)} at offset {to_text(start)} does not fit in {name} {to_text(i)}"
+            require(start >= 0, fits)
+            require(start + target <= i, fits)
 
     def target(self) -> tuple:
         if self.amount is not None:
