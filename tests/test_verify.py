@@ -169,12 +169,25 @@ def test_a_crop_larger_than_its_input_is_rejected():
         network("input: [1, 6, 5]\nlayers:\n  - crop: {size: [7, 6]}")
 
 
-def test_a_concat_along_width_of_local_fields_is_refused():
-    # the reference found that no (size, jump, start) describes its units
-    from cnncalc.errors import ShapeError
+def test_a_concat_along_width_of_local_fields_states_no_field():
+    # the reference found that no (size, jump, start) describes its units, so the algebra
+    # states none (and says why) while its other figures still verify
+    graph = network("input: [2, 6, 5]\nlayers:\n  - concat: {branches: [[], [{conv: {out: 2, kernel: 3, padding: 1}}]], axis: 2}")
+    concat = graph.nodes[-1]
+    assert (concat.shape, concat.field.known) == ((2, 6, 10), False)  # 2 channels, width 5 + 5
+    assert "shifted positions along width" in concat.note
+    assert verify_graph(graph).agrees
 
-    with pytest.raises(ShapeError, match="concat along width"):
-        network("input: [2, 6, 5]\nlayers:\n  - concat: {branches: [[], [{conv: {out: 2, kernel: 3, padding: 1}}]], axis: 2}")
+
+def test_branches_advancing_at_different_rates_state_no_field():
+    # found by tests/test_fuzz_reference.py: the identity (jump 1) and a stride-2 transposed
+    # convolution (jump 1/2), centre-cropped to the same size, cannot share one field
+    graph = network(
+        "input: [1, 4, 8]\nlayers:\n  - concat:\n      branches: [[], [{conv_transpose: {out: 1, kernel: 1, stride: 2}}]]\n      crop: center\n  - conv: {out: 1, kernel: 3}\n"
+    )
+    assert [node.field.known for node in graph.nodes] == [True, False, False]
+    assert "jumps differ" in graph.nodes[1].note
+    assert verify_graph(graph).agrees
 
 
 def test_a_layer_the_reference_cannot_run_is_a_disagreement(monkeypatch):
@@ -302,3 +315,13 @@ def test_installed_command_runs():
     done = subprocess.run([sys.executable, "-m", "cnncalc", "verify", "lenet5", "--format", "json"], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["agrees"]
+
+
+def test_a_broadcast_branch_is_context_for_every_unit():
+    # found by tests/test_fuzz_reference.py: the body shrinks 4x4 to 1x1 and is added to the
+    # identity, broadcast; the one value reaches every output unit
+    graph = network(
+        "input: [1, 4, 4]\nlayers:\n  - residual: [{maxpool: {kernel: 1, stride: 2}}, {conv: {out: 1, kernel: 1, stride: 2, padding: same}}]\n"
+    )
+    assert graph.nodes[-1].field.whole
+    assert verify_graph(graph).agrees

@@ -54,15 +54,25 @@ class Field(NamedTuple):
     start: tuple
     whole: bool = False
     centre: tuple = ()
+    known: bool = True  # False where no one size, jump and start can state the units' fields
+    context: tuple = ()  # per axis, (first, last) input position reaching every unit as context
 
     @classmethod
     def of_input(cls, shape: Shape) -> Field:
         rank = max(len(shape) - 1, 0)
         return cls((1,) * rank, (1,) * rank, (0,) * rank, centre=(0,) * rank)
 
+    @classmethod
+    def unknown(cls, whole: bool = False) -> Field:
+        """After a merge whose branches advance at different rates, or a concat along a
+        spatial axis: units differ in a way (size, jump, start) cannot state. It stays so."""
+        return cls((), (), (), whole, (), False)
+
     def window(self, kernel: tuple, stride: tuple, before: tuple) -> Field:
         """Step through a sliding window: `kernel` effective extents, `before` padding.
         A whole field keeps growing: its extent stays comparable between networks."""
+        if not self.known:
+            return self
         if len(kernel) != len(self.size):
             return self.collapse()
         return Field(
@@ -71,31 +81,67 @@ class Field(NamedTuple):
             tuple(a - p * j for a, p, j in zip(self.start, before, self.jump)),
             self.whole,
             tuple(c + (divide(k - 1, 2) - p) * j for c, k, p, j in zip(self.centre, kernel, before, self.jump)),
+            context=self.context,
         )
 
-    def refine(self, taps: tuple, scale: tuple, first: tuple, shift: tuple) -> Field:
+    def refine(self, taps: tuple, scale: tuple, first: tuple, shift: tuple, spread: bool = False) -> Field:
         """Step through an upsampling layer: each output unit reads at most `taps`
         consecutive inputs, the grid gets `scale` times finer, the first output unit reads
-        input `first` onwards, and its affine centre lies at input `shift`."""
+        input `first` onwards, and its affine centre lies at input `shift`. `spread`: the
+        layer copies its single input position to every output unit through one tap (a
+        broadcast), so every unit sees it as context."""
+        if not self.known:
+            return self
         if len(taps) != len(self.size):
             return self.collapse()
+        if spread:
+            return self.covering((1,) * len(taps))
         return Field(
             tuple(r + (n - 1) * j for r, n, j in zip(self.size, taps, self.jump)),
             tuple(divide(j, s) for j, s in zip(self.jump, scale)),
             tuple(a + f * j for a, f, j in zip(self.start, first, self.jump)),
             self.whole,
             tuple(c + h * j for c, h, j in zip(self.centre, shift, self.jump)),
+            context=self.context,
         )
 
     def covering(self, extent: tuple) -> Field:
         """Every unit now sees `extent` inputs of this layer along each axis: the whole map."""
+        if not self.known:
+            return Field.unknown(whole=True)
         if len(extent) != len(self.size):
             return self.collapse()
-        return self.window(extent, (1,) * len(extent), (0,) * len(extent)).collapse()
+        seen = self.window(extent, (1,) * len(extent), (0,) * len(extent))
+        hull = _union(seen.span(), self.context)
+        return Field(
+            tuple(last - first + 1 for first, last in hull),
+            seen.jump,
+            tuple(first for first, _ in hull),
+            True,
+            seen.centre,
+            context=hull,  # what every unit now sees, its context included
+        )
 
     def collapse(self) -> Field:
         """A layer that mixes all positions of its input (dense, flatten, recurrent)."""
-        return Field(self.size, self.jump, self.start, whole=True, centre=self.centre)
+        return self._replace(whole=True)
+
+    def span(self) -> tuple:
+        """(first, last) input position of the first unit's field, per axis."""
+        return tuple((a, a + r - 1) for a, r in zip(self.start, self.size))
+
+    def reach(self) -> tuple:
+        """(first, last) of everything reaching the first unit, context included, per axis."""
+        return _union(self.span(), self.context)
+
+
+def _union(spans: tuple, others: tuple) -> tuple:
+    """Per axis, the hull of two (first, last) spans; `others` may be empty."""
+    if not others:
+        return spans
+    from ..symbolic import smax, smin
+
+    return tuple((smin(a, c), smax(b, d)) for (a, b), (c, d) in zip(spans, others))
 
 
 # --- layers ------------------------------------------------------------------------------------
@@ -153,6 +199,11 @@ class Layer:
     @property
     def spatial(self) -> tuple:
         return tuple(self.x[1:])
+
+
+def spreads(inputs: tuple, outputs: tuple) -> bool:
+    """Whether a single input position is copied to several output units."""
+    return all(equal(i, 1) for i in inputs) and not all(equal(o, 1) for o in outputs)
 
 
 def positive_size(value: Size, what: str, formula: str) -> Size:

@@ -62,21 +62,28 @@ class Merge(Layer):
         over the others' positions (SE's C x 1 x 1 gate) makes the result see global context
         (`whole`) but has no positions of its own, so it does not stretch `size`."""
         moved = self.shifted(fields)
-        whole = any(f.whole for f in moved)
-        local = [f for f, broadcast in zip(moved, self.broadcast_branches()) if not broadcast] or moved
-        if len({len(f.size) for f in local}) != 1:
+        broadcasts = self.broadcast_branches()
+        whole = any(f.whole for f in moved) or any(broadcasts)  # a broadcast value reaches every unit
+        local = [f for f, broadcast in zip(moved, broadcasts) if not broadcast] or moved
+        if not all(f.known for f in moved) or _jumps_differ(local):
+            return Field.unknown(whole)
+        if len({len(f.size) for f in moved}) != 1:
             widest = max(local, key=lambda f: len(f.size))
             return Field(widest.size, widest.jump, widest.start, True, widest.centre)
+        # context: all a broadcast branch saw, and the other branches' context
+        reached = [f.reach() for f, broadcast in zip(moved, broadcasts) if broadcast]
+        reached += [f.context for f in local if f.context]
+        context = tuple((smin(*(r[i][0] for r in reached)), smax(*(r[i][1] for r in reached))) for i in range(len(moved[0].size))) if reached else ()
         starts = [smin(*axis) for axis in zip(*(f.start for f in local))]
         ends = [smax(*(f.start[i] + f.size[i] - 1 for f in local)) for i in range(len(starts))]
         centres = [divide(smin(*axis) + smax(*axis), 2) for axis in zip(*(f.centre for f in local))]
         sizes = tuple(end - start + 1 for start, end in zip(starts, ends))
-        return Field(sizes, local[0].jump, tuple(starts), whole, tuple(centres))
+        return Field(sizes, local[0].jump, tuple(starts), whole, tuple(centres), context=context)
 
     def misalignment(self, *fields: Field) -> str | None:
         """A note when the branches' fields are not centred on the same input position."""
         moved = [f for f, broadcast in zip(self.shifted(fields), self.broadcast_branches()) if not broadcast]
-        if len(moved) < 2 or any(f.whole for f in moved) or len({len(f.size) for f in moved}) != 1:
+        if len(moved) < 2 or any(f.whole or not f.known for f in moved) or len({len(f.size) for f in moved}) != 1:
             return None
         notes = []
         for axis, name in enumerate(axis_names(len(moved[0].size))):
@@ -85,8 +92,16 @@ class Merge(Layer):
                 notes.append(f"branch field centres differ along {name}: {', '.join(to_text(c) for c in centres)}")
             jumps = [f.jump[axis] for f in moved]
             if all(is_concrete(j) for j in jumps) and len(set(jumps)) > 1:
-                notes.append(f"branch jumps differ along {name}: {', '.join(to_text(j) for j in jumps)}")
+                jumps = ", ".join(to_text(j) for j in jumps)
+                notes.append(f"branch jumps differ along {name} ({jumps}): no one receptive field states the merged units")
         return "; ".join(notes) or None
+
+
+def _jumps_differ(fields: list) -> bool:
+    """Branches whose units advance through the input at different rates: a merged unit's
+    field is then not an affine function of its index."""
+    jumps = [f.jump for f in fields]
+    return any(equal(a, b) is False for first in jumps[:1] for other in jumps[1:] for a, b in zip(first, other))
 
 
 def broadcast(shapes: tuple) -> Shape:
@@ -138,15 +153,20 @@ class Concat(Merge):
         joined = sum(s[axis] for s in shapes)
         return tuple(joined if i == axis else d for i, d in enumerate(shapes[0]))
 
-    def field(self, *fields: Field) -> Field:
-        """Along channels, the union of the branches' fields. Along a spatial axis, units of
-        different branches sit at shifted positions: no one size, jump and start states
-        them, so that is refused where the fields still keep positions."""
+    def spatial_axis(self) -> str | None:
+        """The name of the spatial axis this concat joins along, if it is one."""
         axis = self.axis % len(self.x[0]) if self.x[0] else 0
-        if axis != 0 and not all(f.whole for f in fields):
-            name = axis_names(len(self.x[0]) - 1)[axis - 1]
-            raise ShapeError(
-                f"cnncalc cannot state receptive fields for a concat along {name}: units of the second branch sit at shifted positions",
-                hint="concatenate channels (axis 0), or flatten or pool first",
-            )
+        return axis_names(len(self.x[0]) - 1)[axis - 1] if axis else None
+
+    def field(self, *fields: Field) -> Field:
+        """Along channels, the union of the branches' fields. Along a spatial axis units of
+        different branches sit at shifted positions, which no one size, jump and start
+        states, unless the fields already cover everything."""
+        if self.spatial_axis() and not all(f.whole for f in fields):
+            return Field.unknown(any(f.whole for f in fields))
         return super().field(*fields)
+
+    def misalignment(self, *fields: Field) -> str | None:
+        if self.spatial_axis() and not all(f.whole for f in fields):
+            return f"units of different branches sit at shifted positions along {self.spatial_axis()}: no one receptive field states them"
+        return super().misalignment(*fields)

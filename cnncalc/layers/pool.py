@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from ..errors import ShapeError
 from ..symbolic import Size, ceil_div, divide, equal, is_concrete, product, to_text
 from .args import Axes, Flag, Padding, PositiveIntegers, Tensor
-from .base import Field, Layer, Shape, numel, require, shape_text
+from .base import Field, Layer, Shape, numel, require, shape_text, spreads
 from .window import (
     adaptive_windows,
     extents,
@@ -128,6 +128,7 @@ class AdaptivePool(Layer):
             tuple(divide(out, size) for size, out in zip(self.spatial, self.output)),
             (0,) * len(self.output),
             tuple(divide(divide(size, out) - 1, 2) for size, out in zip(self.spatial, self.output)),
+            spread=spreads(self.spatial, self.output),
         )
 
 

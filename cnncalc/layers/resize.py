@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from ..errors import ShapeError
 from ..symbolic import Size, divide, to_text
 from .args import Axes, Flag, NonnegativeAxes, Number, Padding, Tensor, choice
-from .base import Field, Layer, Shape, axis_names, numel, positive_size, require, shape_text
+from .base import Field, Layer, Shape, axis_names, numel, positive_size, require, shape_text, spreads
 
 
 @dataclass(frozen=True, eq=False)
@@ -53,7 +53,8 @@ class Upsample(Layer):
         rank = len(self.spatial)
         # output o samples input (o + 1/2)/scale - 1/2, or o*(in - 1)/(out - 1) with align_corners
         shift = (0,) * rank if self.align_corners else tuple(divide(1, 2 * r) - divide(1, 2) for r in self.ratios())
-        return f.refine((taps,) * rank, self.ratios(), (0,) * rank, shift)
+        spread = self.mode == "nearest" and spreads(self.spatial, self.y[1:])  # bilinear reads two taps
+        return f.refine((taps,) * rank, self.ratios(), (0,) * rank, shift, spread)
 
 
 @dataclass(frozen=True, eq=False)

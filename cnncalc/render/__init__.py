@@ -50,6 +50,8 @@ def axes_text(values: tuple) -> str:
 
 
 def field_text(field: Field) -> str:
+    if not field.known:
+        return "?"
     return axes_text(field.size) + (" (all)" if field.whole else "")
 
 
