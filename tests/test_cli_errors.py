@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 COMMAND = str(Path(sys.executable).parent / "cnncalc")
+HOSTILE = Path(__file__).parent / "hostile"
 
 
 @pytest.fixture(scope="module")
@@ -39,12 +40,20 @@ CASES = [
     ["check", "/nonexistent/claims.yaml"],
     ["check", "{unknown_key.yaml}"],
     ["check", "{broken.yaml}"],
+    ["verify"],
+    ["verify", "no-such-network"],
+    ["verify", "lenet5", "--max-memory", "lots"],
+    ["verify", "lenet5", "--max-memory", "1KiB"],
+    ["verify", "lenet5", "--batch", "0"],
+    # a network whose reference run would need about 1.3 TiB: refused from the estimate
+    ["verify", "{hostile/valid_huge_input.yaml}"],
 ]
 
 
 @pytest.mark.parametrize("args", CASES, ids=lambda args: " ".join(args))
 def test_bad_input_exits_2_without_a_traceback(args, files):
-    argv = [str(files / arg[1:-1]) if arg.startswith("{") else arg for arg in args]
+    folders = {"hostile": HOSTILE.parent}  # {name} is a file made above, {hostile/name} one of the corpus
+    argv = [str(folders.get(arg[1:].split("/")[0], files) / arg[1:-1]) if arg.startswith("{") else arg for arg in args]
     result = subprocess.run([COMMAND, *argv], capture_output=True, text=True, timeout=60)
     assert result.returncode == 2, result.stdout + result.stderr
     assert "Traceback" not in result.stderr + result.stdout

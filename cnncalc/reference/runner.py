@@ -5,6 +5,7 @@ from __future__ import annotations
 import statistics
 import time
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -46,7 +47,7 @@ class Run:
 
 
 def _gib(n: int) -> str:
-    for unit, scale in (("GiB", 2**30), ("MiB", 2**20), ("KiB", 2**10)):
+    for unit, scale in (("TiB", 2**40), ("GiB", 2**30), ("MiB", 2**20), ("KiB", 2**10)):
         if n >= scale:
             return f"{n / scale:.3g} {unit}"
     return f"{n} bytes"
@@ -61,7 +62,6 @@ class Reference:
         self.seed = seed
         self.max_memory = max_memory
         self.weights = Weights(np.random.default_rng(seed + 1))
-        self.inputs = self._inputs()
         self.last_use: dict[int, int] = {}
         for node in graph.nodes:
             for s in node.sources:
@@ -71,7 +71,9 @@ class Reference:
         self.scratch: list = []  # the im2col buffer, kept between layers and runs
         self.estimates: dict[bool, int] = {}
 
-    def _inputs(self) -> list[np.ndarray]:
+    @cached_property
+    def inputs(self) -> list[np.ndarray]:
+        """The seeded random inputs, made only once the memory estimate allows them."""
         rng = np.random.default_rng(self.seed)
         arrays = []
         for _, shape in self.graph.inputs:

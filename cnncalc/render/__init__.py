@@ -35,7 +35,7 @@ def human(value: Size) -> str:
 def human_bytes(value: Size) -> str:
     if not is_concrete(value):
         return to_text(value)
-    for suffix, scale in (("GiB", 2**30), ("MiB", 2**20), ("KiB", 2**10)):
+    for suffix, scale in (("TiB", 2**40), ("GiB", 2**30), ("MiB", 2**20), ("KiB", 2**10)):
         if value >= scale:
             return f"{float(value) / scale:.3g} {suffix}"
     return f"{to_text(value)} B"
