@@ -103,7 +103,11 @@ def analyze(graph: Graph, *, dtype: str = "fp32", batch: int = 1, bias_macs: boo
     if batch < 1:
         raise SpecError("batch must be at least 1", got=str(batch))
     bits = DTYPE_BITS[dtype]
-    rows = tuple(_row(graph, node, bits, batch, bias_macs, explain) for node in graph.nodes)
+    figures: dict[int, _Figures] = {}  # by layer identity: repeated blocks share their layers
+    for node in graph.nodes:
+        if id(node.layer) not in figures:
+            figures[id(node.layer)] = _figures(node.layer, bias_macs, explain)
+    rows = tuple(_row(graph, node, figures[id(node.layer)], bits, batch) for node in graph.nodes)
     params = _sum(r.params for r in rows)
     trainable = _sum(r.trainable for r in rows)
     buffers = _sum(r.buffers for r in rows)
@@ -157,21 +161,39 @@ def _sum(values) -> Size:
     return normalize(total)
 
 
-def _row(graph: Graph, node: Node, bits: int, batch: int, bias_macs: bool, explain: bool) -> Row:
-    layer = node.layer
-    params = 0 if node.shares is not None else layer.params()
-    macs = layer.macs() + (layer.bias_macs() if bias_macs else 0)
+class _Figures(NamedTuple):
+    """What a layer contributes wherever it is placed."""
+
+    params: Size
+    buffers: Size
+    macs: Size
+    other_ops: Size
+    explain: tuple
+
+
+def _figures(layer, bias_macs: bool, explain: bool) -> _Figures:
+    return _Figures(
+        layer.params(),
+        layer.buffers(),
+        layer.macs() + (layer.bias_macs() if bias_macs else 0),
+        layer.other_ops(),
+        tuple(layer.explain().items()) if explain else (),
+    )
+
+
+def _row(graph: Graph, node: Node, figures: _Figures, bits: int, batch: int) -> Row:
+    params = 0 if node.shares is not None else figures.params
     return Row(
         path=node.path,
         type=node.kind,
         depth=node.depth,
-        input_shapes=tuple(layer.inputs),
+        input_shapes=tuple(node.layer.inputs),
         output_shape=node.shape,
         params=params,
         trainable=0 if node.frozen else params,
-        buffers=layer.buffers(),
-        macs=normalize(macs * node.runs),
-        other_ops=normalize(layer.other_ops() * node.runs),
+        buffers=figures.buffers,
+        macs=normalize(figures.macs * node.runs),
+        other_ops=normalize(figures.other_ops * node.runs),
         field=node.field,
         activation_bytes=_bytes(numel(node.shape) * node.runs * batch, bits),
         runs=node.runs,
@@ -179,7 +201,7 @@ def _row(graph: Graph, node: Node, bits: int, batch: int, bias_macs: bool, expla
         note=node.note,
         line=node.loc.line,
         groups=node.groups,
-        explain=tuple(layer.explain().items()) if explain else (),
+        explain=figures.explain,
     )
 
 

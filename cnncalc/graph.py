@@ -31,9 +31,10 @@ from .spec import (
     Residual,
     Spec,
 )
-from .symbolic import Size, evaluate_text, is_concrete, normalize, symbol, to_text, truth
+from .symbolic import Size, evaluate_text, is_concrete, names_in, normalize, parse, symbol, to_text, truth
 
 MAX_LAYERS = 100_000
+NO_ARGUMENTS: dict = {}  # one object: layer keys use the identity of argument mappings
 MAX_BLOCK_DEPTH = 64
 
 
@@ -133,6 +134,9 @@ class _Builder:
         self.frozen = False
         self.outputs: list[tuple[str, int]] = []
         self.defaults: dict = {}
+        self.layers: dict = {}  # layer key -> the layer built for it
+        self.arg_names: dict = {}  # id of an item's arguments -> the names they use
+        self.unshared = {cls for cls in map(layer_class, ("max_unpool", "crop"))}  # they read named tensors
 
         chosen = None
         if variant is not None:
@@ -322,7 +326,7 @@ class _Builder:
             if isinstance(item, Residual):
                 body = self.sequence(item.body, x, scope, f"{path}.residual.body")
                 shortcut = self.sequence(item.shortcut or (), x, scope, f"{path}.residual.shortcut")
-                return self.layer("add", [body, shortcut], {}, scope, f"{path}.residual.add", item.loc)
+                return self.layer("add", [body, shortcut], NO_ARGUMENTS, scope, f"{path}.residual.add", item.loc)
             if isinstance(item, MergeItem):
                 outs = [self.sequence(b, x, scope, f"{path}.{item.op}[{i}]") for i, b in enumerate(item.branches)]
                 return self.layer(item.op, outs, item.args, scope, f"{path}.{item.op}", item.loc)
@@ -448,6 +452,44 @@ class _Builder:
             if self.nodes[a].layer.params() != 0:
                 self.nodes[b] = self.nodes[b]._replace(shares=a)
 
+    def layer_key(self, cls: type, kind: str, args: dict, x: Shape, scope: dict) -> tuple | None:
+        """What a layer depends on: its arguments as written (a mapping the spec or this
+        module keeps alive, so its identity is never reused), the values of the names they
+        use and the input. Equal keys give equal layers, so a repeated block reuses the
+        immutable layer built the first time. Layers that read named tensors are built
+        each time."""
+        if cls in self.unshared:
+            return None
+        names = self.names_used(id(args), args)
+        values = tuple(_hashable(scope.get(name)) for name in names)
+        channels = x[0][0] if kind in MERGES else (x[0] if x else 1)
+        return (kind, id(args), x, values, channels if "channels" in names else None)
+
+    def names_used(self, key: int, args: dict) -> tuple:
+        if key not in self.arg_names:
+            found: set = set()
+            for v in args.values():
+                _collect_names(v, found)
+            self.arg_names[key] = tuple(sorted(found))
+        return self.arg_names[key]
+
+    def make_layer(self, cls: type, args: dict, x: Shape, scope: dict, first: Shape, path: str, loc: Loc):
+        """A layer from its spec arguments, converted in `scope`; and the tensors it reads."""
+        reader = _Reader(self, scope, first[0] if first else 1)
+        values, refs = {}, []
+        for name, argument in arguments(cls).items():
+            try:
+                if name in args:
+                    value = argument.convert(self.resolve(args[name], reader.scope), reader, x)
+                else:
+                    value = self.default(cls, argument, reader, x, loc)
+            except CnnCalcError as error:
+                raise error.located(path=f"{path}.{name}") from None
+            if isinstance(value, Ref):
+                refs.append(value)
+            values[name] = value
+        return cls(x, **values), refs
+
     def default(self, cls: type, argument, reader: _Reader, x: Shape, loc: Loc):
         """A default argument, converted once per layer class and input rank."""
         if argument.default is None:
@@ -462,22 +504,14 @@ class _Builder:
             raise LimitError("the network expands to too many layers", expected=f"at most {MAX_LAYERS:,}", path=path, **loc.where())
         cls = layer_class(kind)
         x = tuple(t.shape for t in inputs) if kind in MERGES else inputs[0].shape
-        reader = _Reader(self, scope, inputs[0].shape[0] if inputs[0].shape else 1)
+        key = self.layer_key(cls, kind, args, x, scope)
         refs: list[Ref] = []
         try:
-            values = {}
-            for name, argument in arguments(cls).items():
-                try:
-                    if name in args:
-                        value = argument.convert(self.resolve(args[name], reader.scope), reader, x)
-                    else:
-                        value = self.default(cls, argument, reader, x, loc)
-                except CnnCalcError as error:
-                    raise error.located(path=f"{path}.{name}") from None
-                if isinstance(value, Ref):
-                    refs.append(value)
-                values[name] = value
-            layer = cls(x, **values)
+            layer = self.layers.get(key) if key else None
+            if layer is None:
+                layer, refs = self.make_layer(cls, args, x, scope, inputs[0].shape, path, loc)
+                if key:
+                    self.layers[key] = layer
             shape = layer.y
             fields = [t.field for t in inputs]
             note = layer.misalignment(*fields) if hasattr(layer, "misalignment") else None
@@ -500,6 +534,28 @@ class _Builder:
         )
         self.nodes.append(node)
         return Tensor(node.index, shape, out_field, layer)
+
+
+def _collect_names(v: V, found: set) -> None:
+    """Every name an argument's expressions use (or that may name a word or a list)."""
+    if isinstance(v.data, str):
+        try:
+            found.update(names_in(parse(v.data)))
+        except CnnCalcError:
+            found.add(v.data)  # not an expression: a word, or an error to report when built
+        if v.data.isidentifier():
+            found.add(v.data)
+    elif isinstance(v.data, list):
+        for item in v.data:
+            _collect_names(item, found)
+    elif isinstance(v.data, dict):
+        for item in v.data.values():
+            _collect_names(item, found)
+
+
+def _hashable(value):
+    """A scope value as part of a key: lists (V) by identity, which a build keeps alive."""
+    return ("list", id(value)) if isinstance(value, V) else value
 
 
 class _Reader:

@@ -44,8 +44,11 @@ def symbol(name: str):
     return sympy().Symbol(name, integer=True, positive=True)
 
 
+_NUMBERS = (int, Fraction)
+
+
 def is_concrete(value: Size) -> bool:
-    return isinstance(value, (int, Fraction)) and not isinstance(value, bool)
+    return value.__class__ in _NUMBERS  # exact classes: bool is not a size
 
 
 def normalize(value: Size) -> Size:
@@ -80,15 +83,17 @@ def ceil_div(a: Size, b: Size) -> Size:
 
 
 def smax(*values: Size) -> Size:
-    if all(is_concrete(v) for v in values):
-        return max(values)
-    return normalize(sympy().Max(*values))
+    try:
+        return max(values)  # numbers, and formulas sympy can order
+    except TypeError:  # an order that depends on the symbols' values
+        return normalize(sympy().Max(*values))
 
 
 def smin(*values: Size) -> Size:
-    if all(is_concrete(v) for v in values):
+    try:
         return min(values)
-    return normalize(sympy().Min(*values))
+    except TypeError:
+        return normalize(sympy().Min(*values))
 
 
 def decide(condition: Any) -> bool | None:
@@ -137,7 +142,7 @@ def _assumed_sign(value) -> int | None:
 def equal(a: Size, b: Size) -> bool | None:
     """Whether two sizes are equal: True, False, or None when symbols leave it open.
     50*c**2 and 25*c**2 differ for every positive c, so they are not equal."""
-    if is_concrete(a) and is_concrete(b):
+    if a.__class__ in _NUMBERS and b.__class__ in _NUMBERS:
         return a == b
     if a == b:  # the same formula
         return True

@@ -41,7 +41,15 @@ def test_summary_json_has_the_documented_shape():
         156,
     )
     # a 5x5 window from position 0: field 0..4, centred on 2
-    assert first["receptive_field"] == {"size": [5, 5], "jump": [1, 1], "start": [0, 0], "centre": [2, 2], "whole": False}
+    assert first["receptive_field"] == {
+        "size": [5, 5],
+        "jump": [1, 1],
+        "start": [0, 0],
+        "centre": [2, 2],
+        "whole": False,
+        "context": [],
+        "known": True,
+    }
 
 
 def test_symbolic_values_are_strings_in_sympy_form():

@@ -75,14 +75,13 @@ class Field(NamedTuple):
             return self
         if len(kernel) != len(self.size):
             return self.collapse()
-        return Field(
-            tuple(r + (k - 1) * j for r, k, j in zip(self.size, kernel, self.jump)),
-            tuple(j * s for j, s in zip(self.jump, stride)),
-            tuple(a - p * j for a, p, j in zip(self.start, before, self.jump)),
-            self.whole,
-            tuple(c + (divide(k - 1, 2) - p) * j for c, k, p, j in zip(self.centre, kernel, before, self.jump)),
-            context=self.context,
-        )
+        sizes, jumps, starts, centres = [], [], [], []
+        for r, j, a, c, k, s, p in zip(self.size, self.jump, self.start, self.centre, kernel, stride, before):
+            sizes.append(r + (k - 1) * j)
+            jumps.append(j * s)
+            starts.append(a - p * j)
+            centres.append(c + (divide(k - 1, 2) - p) * j)
+        return Field(tuple(sizes), tuple(jumps), tuple(starts), self.whole, tuple(centres), True, self.context)
 
     def refine(self, taps: tuple, scale: tuple, first: tuple, shift: tuple, spread: bool = False) -> Field:
         """Step through an upsampling layer: each output unit reads at most `taps`

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from ..errors import ShapeError
 from ..symbolic import Size, divide, equal, is_concrete, smax, smin, to_text
@@ -42,11 +43,12 @@ class Merge(Layer):
         """Per branch, where its centre crop starts along each spatial axis."""
         return tuple(tuple((i - t) // 2 for i, t in zip(s[1:], c[1:])) for s, c in zip(self.x, self.cropped()))
 
-    def broadcast_branches(self) -> list[bool]:
+    @cached_property
+    def broadcasts(self) -> tuple:
         """Which branches are stretched over positions they do not have (all spatial sizes
         1 where the output's are not)."""
         out = self.y[1:]
-        return [all(equal(d, 1) for d in shape[1:]) and not all(equal(d, 1) for d in out) for shape in self.cropped()]
+        return tuple(all(equal(d, 1) for d in shape[1:]) and not all(equal(d, 1) for d in out) for shape in self.cropped())
 
     def shifted(self, fields: tuple) -> list[Field]:
         """The branches' fields moved by their crops."""
@@ -62,7 +64,7 @@ class Merge(Layer):
         over the others' positions (SE's C x 1 x 1 gate) makes the result see global context
         (`whole`) but has no positions of its own, so it does not stretch `size`."""
         moved = self.shifted(fields)
-        broadcasts = self.broadcast_branches()
+        broadcasts = self.broadcasts
         whole = any(f.whole for f in moved) or any(broadcasts)  # a broadcast value reaches every unit
         local = [f for f, broadcast in zip(moved, broadcasts) if not broadcast] or moved
         if not all(f.known for f in moved) or _jumps_differ(local):
@@ -82,7 +84,7 @@ class Merge(Layer):
 
     def misalignment(self, *fields: Field) -> str | None:
         """A note when the branches' fields are not centred on the same input position."""
-        moved = [f for f, broadcast in zip(self.shifted(fields), self.broadcast_branches()) if not broadcast]
+        moved = [f for f, broadcast in zip(self.shifted(fields), self.broadcasts) if not broadcast]
         if len(moved) < 2 or any(f.whole or not f.known for f in moved) or len({len(f.size) for f in moved}) != 1:
             return None
         notes = []

@@ -26,6 +26,7 @@ def _field(field: Field) -> dict:
         "start": [to_json(v) for v in field.start],
         "centre": [to_json(v) for v in field.centre],
         "whole": field.whole,
+        "context": [[to_json(first), to_json(last)] for first, last in field.context],
         "known": field.known,
     }
 
