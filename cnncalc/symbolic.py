@@ -124,9 +124,15 @@ def sign(value: Size) -> int | None:
 @lru_cache(maxsize=4096)
 def _symbolic_sign(value) -> int | None:
     # sympy's assumptions decide most sizes at once (4*c - 1 > 0 for a positive integer c);
-    # simplify, a hundred times slower, is the last resort
-    decided = _assumed_sign(value)
-    return decided if decided is not None else _assumed_sign(sympy().simplify(value))
+    # expanding decides polynomials; simplify, a hundred times slower, is kept for the
+    # floors, ceilings and maxima that it can resolve
+    for form in (value, sympy().expand(value)):
+        decided = _assumed_sign(form)
+        if decided is not None:
+            return decided
+    if value.atoms(sympy().Function):
+        return _assumed_sign(sympy().simplify(value))
+    return None
 
 
 def _assumed_sign(value) -> int | None:

@@ -114,7 +114,7 @@ def broadcast(shapes: tuple) -> Shape:
     for sizes in zip(*padded):
         size = sizes[0]
         for other in sizes[1:]:
-            if equal(other, 1):
+            if equal(size, other) or equal(other, 1):  # equal sizes first: the usual case
                 continue
             if equal(size, 1):
                 size = other
