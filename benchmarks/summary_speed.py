@@ -19,13 +19,19 @@ import sys
 import time
 
 
-def command_times(args: list[str], runs: int = 21) -> list[float]:
+def command_times(commands: list[list[str]], runs: int = 21) -> list[tuple[list[float], list[float]]]:
+    """(wall seconds, CPU seconds) of each command, run interleaved so that a change in the
+    machine's speed during the run affects all of them alike."""
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-    times = []
+    times = [([], []) for _ in commands]
     for _ in range(runs):
-        started = time.perf_counter()
-        subprocess.run(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, check=True)
-        times.append(time.perf_counter() - started)
+        for (wall, cpu), args in zip(times, commands):
+            started = time.perf_counter()
+            child = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+            _, status, usage = os.wait4(child.pid, 0)
+            wall.append(time.perf_counter() - started)
+            cpu.append(usage.ru_utime + usage.ru_stime)
+            assert os.waitstatus_to_exitcode(status) == 0, args
     return times
 
 
@@ -84,12 +90,17 @@ def analysis_time(text: str, runs: int = 7) -> tuple[float, int]:
 
 def main() -> None:
     cnncalc = shutil.which("cnncalc") or os.path.join(os.path.dirname(sys.executable), "cnncalc")
-    baseline = statistics.median(command_times([sys.executable, "-c", "pass"]))
-    print(f"python -c pass                      median {baseline * 1000:6.0f} ms")
-    for args in (["summary", "lenet5"], ["summary", "lenet5", "-f", "json"], ["summary", "bottleneck"]):
-        times = command_times([cnncalc, *args])
-        print(f"cnncalc {' '.join(args):27s} median {statistics.median(times) * 1000:6.0f} ms  "
-              f"min {min(times) * 1000:4.0f} ms  max {max(times) * 1000:4.0f} ms")
+    commands = {
+        "python -c pass": [sys.executable, "-c", "pass"],
+        "python: import typer, rich, yaml": [sys.executable, "-c", "import typer, rich.console, rich.table, yaml"],
+        "cnncalc summary lenet5": [cnncalc, "summary", "lenet5"],
+        "cnncalc summary lenet5 -f json": [cnncalc, "summary", "lenet5", "-f", "json"],
+        "cnncalc summary resnet50": [cnncalc, "summary", "resnet50", "-f", "json"],
+        "cnncalc summary bottleneck": [cnncalc, "summary", "bottleneck"],
+    }
+    for name, (wall, cpu) in zip(commands, command_times(list(commands.values()))):
+        print(f"{name:34s} wall median {statistics.median(wall) * 1000:5.0f} ms (min {min(wall) * 1000:4.0f})"
+              f"   CPU median {statistics.median(cpu) * 1000:5.0f} ms")
     print()
     rows = []
     for blocks in (12, 111, 1111):  # ResNet-110-ish, ResNet-1001, ResNet-10001
