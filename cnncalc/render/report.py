@@ -8,7 +8,7 @@ import json
 
 from ..analysis import Report, Row, group_rows
 from ..layers import Field, shape_text
-from ..symbolic import to_json, to_text
+from ..symbolic import is_concrete, to_json, to_text
 from . import axes_text, exact, exact_and_human, field_text, human, human_bytes
 
 
@@ -148,11 +148,14 @@ def summary_lines(report: Report) -> list[tuple[str, str]]:
     ]
 
 
-MARKDOWN_COLUMNS = ("Layer", "Type", "Output", "Params", "MACs", "RF")
+COLUMNS = ("Layer", "Type", "Output", "Params", "MACs", "≈ Params · MACs", "RF")
+NUMERIC = ("Params", "MACs", "≈ Params · MACs", "RF")
 
 
 def _cells(row: Row) -> tuple:
-    return (row.path, row.type, shape_text(row.output_shape), exact(row.params), exact(row.macs), field_text(row.field))
+    numbers = is_concrete(row.params) and is_concrete(row.macs)  # a formula is its own rough form
+    rough = f"{human(row.params)} · {human(row.macs)}" if numbers and (row.params or row.macs) else ""
+    return (row.path, row.type, shape_text(row.output_shape), exact(row.params), exact(row.macs), rough, field_text(row.field))
 
 
 def explanations(report: Report) -> list[tuple[str, str]]:
@@ -173,7 +176,7 @@ def explanations(report: Report) -> list[tuple[str, str]]:
 
 
 def render_markdown(report: Report, depth: int | None = None) -> str:
-    lines = [f"## {report.name}", "", "| " + " | ".join(MARKDOWN_COLUMNS) + " |", "|" + "---|" * len(MARKDOWN_COLUMNS)]
+    lines = [f"## {report.name}", "", "| " + " | ".join(COLUMNS) + " |", "|" + "---|" * len(COLUMNS)]
     for row in report.collapsed(depth):
         lines.append("| " + " | ".join(cell.replace("|", "\\|") for cell in _cells(row)) + " |")
     lines.append("")
@@ -213,8 +216,8 @@ def print_table(report: Report, depth: int | None = None, console=None) -> None:
 
     console = console or Console(emoji=False)
     table = Table(title=escape(report.name), title_justify="left", header_style="bold")
-    for name in MARKDOWN_COLUMNS:
-        table.add_column(name, justify="right" if name in ("Params", "MACs", "RF") else "left", overflow="fold")
+    for name in COLUMNS:
+        table.add_column(name, justify="right" if name in NUMERIC else "left", overflow="fold")
     for label, row in tree_rows(report, depth):
         cells = [escape(cell) for cell in (label, *_cells(row)[1:])]
         if row.shares:
