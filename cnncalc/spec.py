@@ -134,13 +134,9 @@ def load_file(path: str | Path, _including: tuple = ()) -> Spec:
     name = str(path)
     if len(_including) > MAX_INCLUDES:
         raise LimitError("includes nest too deeply", file=name)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        raise SpecError("the file is not UTF-8 text", file=name) from None
-    except OSError as error:
-        raise SpecError(f"cannot read the file: {error.strerror or error}", file=name) from None
-    return parse_text(text, name, _including=(*_including, path.resolve()))
+    from .yamlread import read_source
+
+    return parse_text(read_source(path), name, _including=(*_including, path.resolve()))
 
 
 def parse_text(text: str, file: str | None, _including: tuple = ()) -> Spec:

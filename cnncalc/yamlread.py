@@ -24,6 +24,20 @@ _COLLECTIONS = {_TAG + "map", _TAG + "seq"}
 _constructor = yaml.constructor.SafeConstructor()
 
 
+def read_source(path) -> str:
+    """The text of a spec, claims file or note, as cnncalc errors when it cannot be read."""
+    name = str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise SpecError("the file is not UTF-8 text", file=name) from None
+    except OSError as error:
+        raise SpecError(f"cannot read the file: {error.strerror or error}", file=name) from None
+    if len(text) > MAX_FILE_BYTES:
+        raise LimitError(f"file is {len(text):,} characters long", file=name, expected=f"at most {MAX_FILE_BYTES:,}")
+    return text
+
+
 def read_yaml(text: str, file: str | None) -> V | None:
     """The document in `text` as a V tree, or None for an empty document."""
     if len(text) > MAX_FILE_BYTES:

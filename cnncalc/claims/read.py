@@ -13,6 +13,7 @@ from ..errors import LimitError, SpecError, did_you_mean
 from ..layers import ALIASES, LAYERS, MERGES
 from ..located import V
 from ..spec import describe
+from ..yamlread import read_source
 from .model import (
     CLAIM_KEYS,
     FILE_KEYS,
@@ -30,19 +31,8 @@ def read_claims(path: str | Path) -> tuple:
     """The claims of a YAML claims file, a Markdown note or a spec file."""
     path = Path(path)
     name = str(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        raise SpecError("the file is not UTF-8 text", file=name) from None
-    except OSError as error:
-        raise SpecError(f"cannot read the file: {error.strerror or error}", file=name) from None
+    text = read_source(path)
     if path.suffix.lower() in (".md", ".markdown"):
-        from ..yamlread import MAX_FILE_BYTES
-
-        if len(text) > MAX_FILE_BYTES:
-            raise LimitError(
-                f"file is {len(text):,} characters long", file=name, expected=f"at most {MAX_FILE_BYTES:,}"
-            )
         return parse_markdown(text, name)
     return parse_claims(text, name)
 
