@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import LimitError, SpecError, did_you_mean
-from .layers import ALIASES, LAYERS, MERGES, layer_class
+from .layers import ALIASES, LAYERS, layer_class
 from .layers.args import arguments
 from .located import Loc, V
 from .symbolic import FUNCTIONS, KEYWORDS

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from ..compare import QUANTITIES
-from ..errors import LimitError, SpecError, did_you_mean
+from ..errors import SpecError, did_you_mean
 from ..layers import ALIASES, LAYERS, MERGES
 from ..located import V
 from ..spec import describe
