@@ -357,9 +357,9 @@ def test_rpn_head():
 
 def test_nic_captioner():
     # Inception v3 without its classifier (torchvision: 23,834,568 - fc), a bias-free 2048->512
-    # image embedding, 12,000 x 512 word embeddings, an LSTM of 512 (PyTorch: 4 gates, two
-    # bias vectors), and 512 -> 12,000 logits.
-    lstm = 4 * 512 * (512 + 512) + 2 * 4 * 512
+    # image embedding, 12,000 x 512 word embeddings, an LSTM of 512 (4 gates, one bias vector
+    # as im2txt's TensorFlow cell), and 512 -> 12,000 logits.
+    lstm = 4 * 512 * (512 + 512) + 4 * 512
     params = 23_834_568 - dense(2048, 1000) + dense(2048, 512, bias=False) + 12000 * 512 + lstm + dense(512, 12000)
     r = report("nic_captioner")
     assert r.totals.params == params

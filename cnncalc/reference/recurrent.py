@@ -37,7 +37,8 @@ def _direction(step: Step, seq: np.ndarray, name: str, hidden: int, gates: int, 
     b_hh = np.zeros(width, dtype=np.float32)
     if step.layer.bias:
         projected += step.weights.learnable(step.node, f"{name}.bias_ih", (width,), fill=0.01)
-        b_hh = step.weights.learnable(step.node, f"{name}.bias_hh", (width,), fill=0.01)
+        if step.layer.bias_vectors == 2:  # PyTorch's b_hh; TensorFlow and Keras cells have none
+            b_hh = step.weights.learnable(step.node, f"{name}.bias_hh", (width,), fill=0.01)
     h = np.zeros((batch, hidden), dtype=np.float32)
     c = np.zeros((batch, hidden), dtype=np.float32)
     out = np.empty((batch, steps, hidden), dtype=np.float32)
