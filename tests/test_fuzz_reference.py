@@ -139,3 +139,12 @@ def test_whole_branches_advancing_at_different_rates_state_no_field():
         "  - concat: {branches: [[], [{conv_transpose: {out: 1, kernel: 1, stride: 2}}]], crop: center}\n"
     )
     assert not fields[-1].known
+
+
+def test_a_merged_unit_one_branch_reaches_only_through_padding():
+    # a 1x1 convolution with padding 1 after a 3x3 pool: its border units read padding
+    # alone, so at the concat the union the algebra states holds, but only as a bound there
+    agrees(
+        "input: [1, 4, 4]\nlayers:\n  - concat:\n      branches: [[], [{maxpool: {kernel: 3, stride: 1}}, {conv: {out: 1, kernel: 1, padding: 1}}]]\n"
+        "      crop: center\n"
+    )
