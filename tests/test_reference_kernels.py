@@ -337,10 +337,11 @@ def naive_steps(kind, x, w_ih, w_hh, b_ih, b_hh, hidden, reverse=False):
 
 @pytest.mark.parametrize("kind", ["rnn", "gru", "lstm"])
 @pytest.mark.parametrize("bidirectional", [False, True])
-def test_recurrent_steps_match_the_cell_equations(kind, bidirectional):
+@pytest.mark.parametrize("bias_vectors", [1, 2])  # TensorFlow's one bias per gate, PyTorch's two
+def test_recurrent_steps_match_the_cell_equations(kind, bidirectional, bias_vectors):
     steps, features, hidden = 5, 3, 4
     x = RNG.standard_normal((2, steps, features))  # T x F per sample
-    layer = SimpleNamespace(hidden=hidden, layers=2, bidirectional=bidirectional, bias=True, sequences=True)
+    layer = SimpleNamespace(hidden=hidden, layers=2, bidirectional=bidirectional, bias=True, bias_vectors=bias_vectors, sequences=True)
     node = SimpleNamespace(index=0, shares=None, kind=kind, layer=layer)
     weights, tally = Weights(np.random.default_rng(0)), Tally()
     y = logical(recurrent(Step(node, [stored(x.astype(np.float32))], weights, tally)).array)
@@ -350,13 +351,15 @@ def test_recurrent_steps_match_the_cell_equations(kind, bidirectional):
         outs = []
         for d in range(2 if bidirectional else 1):
             p = f"l{depth}d{d}."
-            outs.append(naive_steps(kind, seq, w[p + "weight_ih"], w[p + "weight_hh"], w[p + "bias_ih"], w[p + "bias_hh"], hidden, reverse=d == 1))
+            bias_hh = w[p + "bias_hh"] if bias_vectors == 2 else np.zeros_like(w[p + "bias_ih"])
+            outs.append(naive_steps(kind, seq, w[p + "weight_ih"], w[p + "weight_hh"], w[p + "bias_ih"], bias_hh, hidden, reverse=d == 1))
         seq = np.concatenate(outs, axis=-1)
     np.testing.assert_allclose(y, seq, rtol=1e-4, atol=1e-5)
     gates = {"rnn": 1, "gru": 3, "lstm": 4}[kind]
     directions = 2 if bidirectional else 1
     step_macs = directions * gates * hidden * ((features + hidden) + (directions * hidden + hidden))
     assert tally.macs == 2 * steps * step_macs  # batch 2, every step of both stacked layers
+    assert (p + "bias_hh" in w) == (bias_vectors == 2)
 
 
 # --- rearranging and merging ------------------------------------------------------------------
