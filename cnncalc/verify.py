@@ -14,8 +14,9 @@ such paths, and which positions reach every unit as context. Then:
 
 - `whole` must equal "the reference measured global context";
 - a claim is clipped to the positions the layer can see at all (the reach: the input's
-  edges, and the hull of what reaches any unit, since padding has no input position and the
-  last rows a floor-mode window drops reach nothing downstream);
+  edges, and the hull of what reaches any unit along paths that keep positions, since
+  padding has no input position, the last rows a floor-mode window drops reach nothing
+  downstream, and context is no position);
 - exact, when no layer on the way had a fractional jump (every jump a whole multiple of the
   jump before it): every unit's measured interval lies inside its clipped claim and equals
   it at every end of the claim inside the reach (an end clipped away may fall on a hole of
@@ -328,7 +329,7 @@ def compare_field(field, measured, slack, shape, loose=False) -> Check:
     names = AXES.get(rank, tuple(f"axis {i}" for i in range(rank)))
     for axis in range(rank):
         n, units = measured.lengths[axis], measured.units[axis]
-        reach = _reach(units if measured.context is None else units + (measured.context[axis],), n)
+        reach = _reach(units, n)  # local claims are clipped to what reaches along positions, not to context
         if measured.whole:  # no positions kept: the one union must lie within the field's extent
             claim = _claim(field.start[axis], 0, field.size[axis], 0, slack[axis])
             if not _fits(units[0], claim, reach, False):

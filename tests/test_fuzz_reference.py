@@ -148,3 +148,12 @@ def test_a_merged_unit_one_branch_reaches_only_through_padding():
         "input: [1, 4, 4]\nlayers:\n  - concat:\n      branches: [[], [{maxpool: {kernel: 3, stride: 1}}, {conv: {out: 1, kernel: 1, padding: 1}}]]\n"
         "      crop: center\n"
     )
+
+
+def test_local_claims_are_clipped_to_positions_not_to_context():
+    # after an SE gate the context covers the whole input, but a border unit's local field
+    # still ends where real positions end: its padded end is not expected to be reached
+    agrees(
+        "input: [1, 4, 4]\nlayers:\n  - multiply: [[], [global_avgpool, sigmoid]]\n"
+        "  - conv_transpose: {out: 1, kernel: 1, padding: 1}\n  - conv: {out: 1, kernel: 2, padding: same}\n"
+    )
