@@ -122,3 +122,13 @@ def test_explain_shows_the_arithmetic():
     assert "params (1*5*5 + 1)*6 = 156" in result.output
     data = json.loads(run("summary", "lenet5", "--explain", "-f", "json").output)
     assert data["layers"][9]["explain"] == {"params": "(120 + 1)*84", "macs": "120*84"}
+
+
+def test_piped_tables_keep_long_numbers_on_one_line(monkeypatch):
+    # At rich's default 80 columns this table folds its MAC column. ResNet-50's stem conv:
+    # 64 x 112 x 112 outputs, each 3*7*7 = 147 MACs: 64*12,544*147 = 118,013,952.
+    monkeypatch.delenv("COLUMNS", raising=False)
+    result = run("summary", "resnet50")
+    assert result.exit_code == 0
+    assert "118,013,952" in result.output
+    assert "25,557,032" in result.output  # torchvision's ResNet-50 parameter count

@@ -6,10 +6,24 @@ own module (`report` for summary and list). rich is imported only where a table 
 
 from __future__ import annotations
 
+import os
+
 from ..layers import Field
 from ..symbolic import Size, is_concrete, to_text
 
 FORMATS = ("table", "json", "markdown", "csv")
+PIPED_WIDTH = 400
+
+
+def stdout_console():
+    """A rich console on stdout. Piped into a file or another program (and COLUMNS unset),
+    tables take the width they need instead of 80 columns, so no number is folded."""
+    from rich.console import Console
+
+    console = Console(emoji=False)
+    if not console.is_terminal and "COLUMNS" not in os.environ:
+        console.width = PIPED_WIDTH
+    return console
 
 
 def exact(value: Size) -> str:

@@ -11,7 +11,7 @@ from ..claims import VALUE, Check, Result, Rounded, Subject
 from ..compare import QUANTITIES
 from ..layers import shape_text
 from ..symbolic import to_json, to_text
-from . import axes_text, exact
+from . import axes_text, exact, stdout_console
 
 _WORDS = {"less": "less than", "greater": "greater than", "equal": "equal to", "at_most": "at most", "at_least": "at least"}
 
@@ -139,10 +139,9 @@ def _where(result: Result) -> str:
 
 
 def print_results(results, console=None, failures_only: bool = False) -> None:
-    from rich.console import Console
     from rich.markup import escape
 
-    console = console or Console()
+    console = console or stdout_console()
     for result in results:
         if failures_only and result.passed:
             continue

@@ -10,7 +10,7 @@ from fractions import Fraction
 from ..compare import QUANTITIES, Comparison
 from ..layers import shape_text
 from ..symbolic import is_concrete, to_json, to_text
-from . import axes_text, exact, human_bytes
+from . import axes_text, exact, human_bytes, stdout_console
 
 
 def value_text(quantity: str, value) -> str:
@@ -133,10 +133,9 @@ def _csv_value(quantity: str, value) -> str:
 
 
 def print_table(comparison: Comparison, console=None) -> None:
-    from rich.console import Console
     from rich.table import Table
 
-    console = console or Console()
+    console = console or stdout_console()
     table = Table(header_style="bold", title=" vs ".join(c.title for c in comparison.columns), title_justify="left")
     for i, name in enumerate(_header(comparison)):
         ratio_column = i >= 3 and i % 2 == 1

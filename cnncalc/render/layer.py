@@ -8,7 +8,7 @@ from ..analysis import Report
 from ..layers import shape_text
 from ..solve import Solution
 from ..symbolic import to_json, to_text
-from . import axes_text, exact, exact_and_human, field_text, human
+from . import axes_text, exact, exact_and_human, field_text, human, stdout_console
 
 
 def _shape(shape) -> list:
@@ -85,10 +85,9 @@ def tried_text(solution: Solution) -> str:
 
 
 def print_layer(report: Report, title: str, expect=None, console=None) -> None:
-    from rich.console import Console
     from rich.markup import escape
 
-    console = console or Console()
+    console = console or stdout_console()
     console.print(f"[bold]{escape(title)}[/bold]", highlight=False, soft_wrap=True)
     for label, text in layer_lines(report):
         console.print(f"  [bold]{label}[/bold]: {escape(text)}", highlight=False, soft_wrap=True)
@@ -101,10 +100,9 @@ def print_layer(report: Report, title: str, expect=None, console=None) -> None:
 
 
 def print_solution(solution: Solution, title: str, console=None) -> None:
-    from rich.console import Console
     from rich.markup import escape
 
-    console = console or Console()
+    console = console or stdout_console()
     wanted = shape_text(solution.expect)
     if not solution.found:
         console.print(

@@ -9,7 +9,7 @@ import json
 from ..analysis import Report, Row, group_rows
 from ..layers import Field, shape_text
 from ..symbolic import is_concrete, to_json, to_text
-from . import axes_text, exact, exact_and_human, field_text, human, human_bytes
+from . import axes_text, exact, exact_and_human, field_text, human, human_bytes, stdout_console
 
 
 # --- data --------------------------------------------------------------------------------------
@@ -210,11 +210,10 @@ def tree_rows(report: Report, depth: int | None):
 
 
 def print_table(report: Report, depth: int | None = None, console=None) -> None:
-    from rich.console import Console
     from rich.markup import escape
     from rich.table import Table
 
-    console = console or Console(emoji=False)
+    console = console or stdout_console()
     table = Table(title=escape(report.name), title_justify="left", header_style="bold")
     for name in COLUMNS:
         table.add_column(name, justify="right" if name in NUMERIC else "left", overflow="fold")
@@ -252,7 +251,6 @@ def print_list(entries: list, format: str) -> None:
         ]
         print(json.dumps(data, indent=2, ensure_ascii=False))
         return
-    from rich.console import Console
     from rich.markup import escape
     from rich.table import Table
 
@@ -265,4 +263,4 @@ def print_list(entries: list, format: str) -> None:
         else:
             t = report.totals
             table.add_row(escape(name), escape(report.name), shape_text(report.input), human(t.params), human(t.macs))
-    Console(emoji=False).print(table)
+    stdout_console().print(table)

@@ -8,7 +8,7 @@ import json
 from contextlib import contextmanager
 
 from ..verify import QUANTITIES, Check, Verification
-from . import human, human_bytes
+from . import human, human_bytes, stdout_console
 
 HEADERS = {"shape": "shape", "params": "params", "buffers": "buffers", "macs": "MACs", "field": "field r / j / s"}
 
@@ -121,11 +121,10 @@ def disagreement_lines(v: Verification) -> list[str]:
 
 
 def print_table(v: Verification, console=None) -> None:
-    from rich.console import Console
     from rich.markup import escape
     from rich.table import Table
 
-    console = console or Console(emoji=False)
+    console = console or stdout_console()
     table = Table(title=escape(f"{v.name}: algebra vs NumPy reference"), title_justify="left", header_style="bold")
     table.add_column("layer", overflow="fold", min_width=12)
     table.add_column("type", no_wrap=True)
@@ -173,11 +172,10 @@ def progress(total: int, enabled: bool = True):
 
 def print_all(entries: list, console=None) -> None:
     """The summary of `--all`: one row per network, then every disagreement and error."""
-    from rich.console import Console
     from rich.markup import escape
     from rich.table import Table
 
-    console = console or Console(emoji=False)
+    console = console or stdout_console()
     table = Table(title="every built-in architecture: algebra vs NumPy reference", title_justify="left", header_style="bold")
     for name, justify in (("network", "left"), ("layers", "right"), ("MACs", "right"), ("agrees", "left"), ("seconds", "right")):
         table.add_column(name, justify=justify)
