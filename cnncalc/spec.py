@@ -245,6 +245,16 @@ def _signature(key: str, loc: Loc) -> tuple[str, tuple]:
     return name, tuple(parsed)
 
 
+# How the structures that take a list of layers are written, for the hint when their
+# arguments stand beside the kind instead of under it.
+NESTED_FORMS = {
+    "repeat": "{repeat: {times: 2, layers: [...]}}",
+    "each": "{each: {count: 2000, layers: [...]}}",
+    "residual": "{residual: {body: [...], shortcut: [...]}}",
+    "concat": "{concat: {branches: [[...], [...]], crop: center}}",
+}
+
+
 class _Parser:
     def __init__(self, file: str | None, including: tuple):
         self.file = file
@@ -372,9 +382,10 @@ class _Parser:
         kinds = [key for key in v.data if key not in MODIFIERS]
         if len(kinds) != 1:
             names = " and ".join(f"'{k}'" for k in kinds) or "only modifiers"
+            example = NESTED_FORMS.get(kinds[0] if kinds else "", "{conv: {out: 6, kernel: 5}}")
             raise v.error(
                 f"a layer has exactly one kind, found {names}",
-                hint="indent a layer's arguments under its kind, as in {conv: {out: 6, kernel: 5}}",
+                hint=f"indent a layer's arguments under its kind, as in {example}",
             )
         kind = kinds[0]
         modifiers = {

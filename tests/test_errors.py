@@ -53,6 +53,9 @@ CASES = [
     ("input: [4]\nlayer: [relu]\n", SpecError, 2, 1, None, "did you mean 'layers'?"),
     ("- conv\n", SpecError, 1, 1, None, "a spec must be a mapping"),
     ("input: [4]\nlayers:\n  - relu:\n    dense: 4\n", SpecError, 3, 5, "layers[0]", "exactly one kind"),
+    # a repeat's list beside the kind instead of under it: the hint shows the nested form
+    ("input: [4]\nlayers:\n  - repeat: 2\n    layers: [relu]\n", SpecError, 3, 5, "layers[0]",
+     "found 'repeat' and 'layers'; indent a layer's arguments under its kind, as in {repeat: {times: 2, layers: [...]}}"),
     # the count of '  - repeat: {times: 1000000000, ...' starts at column 21
     ("input: [4]\nlayers:\n  - repeat: {times: 1000000000, layers: [relu]}\n", LimitError, 3, 21, "layers[0]", "more than cnncalc expands"),
     ("input: [4]\nlayers:\n  - repeat: {times: 1000, layers: [{repeat: {times: 1000, layers: [relu]}}]}\n", LimitError, 3, 5, "layers[0]", "too many layers"),
