@@ -136,7 +136,25 @@ def load_file(path: str | Path, _including: tuple = ()) -> Spec:
         raise LimitError("includes nest too deeply", file=name)
     from .yamlread import read_source
 
-    return parse_text(read_source(path), name, _including=(*_including, path.resolve()))
+    resolved = path.resolve()
+    try:
+        stat = resolved.stat()
+        key = (name, resolved, stat.st_mtime_ns, stat.st_size)
+    except OSError:
+        key = None  # read_source says why it cannot be read
+    if key in _LOADED:
+        return _LOADED[key]
+    spec = parse_text(read_source(path), name, _including=(*_including, resolved))
+    if key is not None and len(_LOADED) < MAX_LOADED:
+        _LOADED[key] = spec
+    return spec
+
+
+# Specs already read in this process, by file and version: `list`, `check` and `verify --all`
+# read the same family files and shared blocks many times. A file that read without error
+# includes no cycle, so its Spec is the same whichever file included it.
+_LOADED: dict[tuple, Spec] = {}
+MAX_LOADED = 256
 
 
 def parse_text(text: str, file: str | None, _including: tuple = ()) -> Spec:

@@ -293,3 +293,12 @@ layers:
 """
     )
     assert graph.nodes[-1].shape == (6, 8, 8)
+
+
+def test_a_file_changed_on_disk_is_read_again(tmp_path):
+    # specs are kept per process by file and version; an edited file must not be served stale
+    path = tmp_path / "net.yaml"
+    path.write_text("input: [4]\nlayers:\n  - dense: 2\n")
+    assert build(load_file(path)).nodes[-1].layer.params() == (4 + 1) * 2
+    path.write_text("input: [4]\nlayers:\n  - dense: 30\n")
+    assert build(load_file(path)).nodes[-1].layer.params() == (4 + 1) * 30
