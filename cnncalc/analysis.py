@@ -15,7 +15,7 @@ from .graph import Graph, Node
 from .layers import Field, Shape, numel
 from .symbolic import Size, ceil_div, normalize
 
-DTYPE_BITS = {"fp64": 64, "fp32": 32, "fp16": 16, "bf16": 16, "int8": 8, "int4": 4, "binary": 1}
+DTYPE_BITS = {"fp64": 64, "fp32": 32, "fp16": 16, "bf16": 16, "fp8": 8, "int8": 8, "int4": 4, "binary": 1}
 
 # Extra copies of the trainable parameters kept while training: gradients plus optimizer state.
 OPTIMIZER_COPIES = {"sgd": 1, "momentum": 2, "adam": 3}

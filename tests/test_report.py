@@ -86,6 +86,7 @@ def test_memory_for_dtype_and_batch():
     # int4 packs two values per byte; 1,010 values need 505 bytes; binary needs ceil(1010/8) = 127
     assert analyze(graph, dtype="int4").totals.param_bytes == 505
     assert analyze(graph, dtype="binary").totals.param_bytes == 127
+    assert analyze(graph, dtype="fp8").totals.param_bytes == 1_010  # one byte each
 
 
 def test_frozen_weights_have_no_gradients_or_optimizer_state():

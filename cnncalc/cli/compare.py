@@ -16,7 +16,7 @@ def compare(
     set_: Optional[List[str]] = typer.Option(None, "--set", "-s", help="Give a symbol or constant a value in every spec that declares it, e.g. --set c=64 (repeatable)."),
     input: Optional[str] = typer.Option(None, "--input", "-i", help=INPUT_HELP + " Applies to every spec."),
     batch: int = typer.Option(1, "--batch", "-b", min=1, help="Batch size for the memory figures."),
-    dtype: str = typer.Option("fp32", "--dtype", help="Number format for memory: fp64, fp32, fp16, bf16, int8, int4, binary."),
+    dtype: str = typer.Option("fp32", "--dtype", help="Number format for memory: fp64, fp32, fp16, bf16, fp8, int8, int4, binary."),
     bias_macs: bool = typer.Option(False, "--bias-macs", help="Count one MAC per bias addition, as torchinfo does."),
     format: str = typer.Option("table", "--format", "-f", help=FORMAT_HELP),
 ) -> None:

@@ -16,7 +16,7 @@ def summary(
     input: Optional[str] = typer.Option(None, "--input", "-i", help=INPUT_HELP),
     depth: Optional[int] = typer.Option(None, "--depth", "-d", min=0, help="Fold blocks nested deeper than this (0: top level only)."),
     batch: int = typer.Option(1, "--batch", "-b", min=1, help="Batch size for the memory figures."),
-    dtype: str = typer.Option("fp32", "--dtype", help="Number format for memory: fp64, fp32, fp16, bf16, int8, int4, binary."),
+    dtype: str = typer.Option("fp32", "--dtype", help="Number format for memory: fp64, fp32, fp16, bf16, fp8, int8, int4, binary."),
     bias_macs: bool = typer.Option(False, "--bias-macs", help="Count one MAC per bias addition, as torchinfo does."),
     explain: bool = typer.Option(False, "--explain", help="Show how each layer's numbers come about, as formulas."),
     format: str = typer.Option("table", "--format", "-f", help=FORMAT_HELP),
