@@ -212,17 +212,18 @@ def tree_rows(report: Report, depth: int | None):
 def print_table(report: Report, depth: int | None = None, console=None) -> None:
     from rich.markup import escape
     from rich.table import Table
+    from rich.text import Text
 
     console = console or stdout_console()
     table = Table(title=escape(report.name), title_justify="left", header_style="bold")
     for name in COLUMNS:
         table.add_column(name, justify="right" if name in NUMERIC else "left", overflow="fold")
     for label, row in tree_rows(report, depth):
-        cells = [escape(cell) for cell in (label, *_cells(row)[1:])]
+        cells = [Text(cell) for cell in (label, *_cells(row)[1:])]  # Text: no markup to parse
         if row.shares:
-            cells[3] += " [dim](shared)[/dim]"
+            cells[3].append(" (shared)", "dim")
         if row.runs != 1:
-            cells[4] += f" [dim](×{to_text(row.runs)})[/dim]"
+            cells[4].append(f" (×{to_text(row.runs)})", "dim")
         table.add_row(*cells, style="bold" if row.is_group else None)
     console.print(table)
     for label, text in summary_lines(report):
