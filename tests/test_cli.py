@@ -95,7 +95,7 @@ def test_usage_errors_exit_2():
     assert run("summary", "lenet5", "--set", "c").exit_code == 2
     assert run("summary", "lenet5", "--set", "c=1").exit_code == 2  # lenet5 has no symbol c
     assert run("summary", "lenet5", "--format", "xml").exit_code == 2
-    assert run("summary", "lenet5", "--dtype", "fp8").exit_code == 2
+    assert run("summary", "lenet5", "--dtype", "fp7").exit_code == 2
     assert run("summary", "lenet5", "--input", "1xx32").exit_code == 2
 
 
