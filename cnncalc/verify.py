@@ -232,6 +232,9 @@ def _slack(graph) -> list:
             if len(jump_before) != rank or len(before) != rank:
                 continue
             for axis in range(rank):
+                if jump_before[axis] == 0:  # every unit before saw the same field (after roi_pool)
+                    result[axis] = max(result[axis], before[axis])
+                    continue
                 ratio = Fraction(node.field.jump[axis]) / Fraction(jump_before[axis])
                 extra = 0 if ratio.denominator == 1 else Fraction(jump_before[axis]) * (2 if _aligned(node) else 1)
                 result[axis] = max(result[axis], before[axis] + extra)

@@ -143,6 +143,8 @@ KINDS = {
     "adaptive": "input: [3, 7, 5]\nlayers:\n  - adaptive_avgpool: {output: [3, 2]}\n  - adaptive_maxpool: {output: 5}\n  - conv: {out: 2, kernel: 3}",
     "spp": "input: [3, 13, 11]\nlayers:\n  - conv: {out: 4, kernel: 3}\n  - spp: {levels: [4, 2, 1]}\n  - dense: 6",
     "roi in each": "input: [3, 16, 16]\nlayers:\n  - conv: {out: 4, kernel: 3, padding: 1}\n  - each: {count: 50, layers: [{roi_pool: {output: 3}}, flatten, {dense: 10}]}",
+    # every roi_pool unit sees the same field (jump 0); windows after it must not widen it
+    "layers after roi_pool": "input: [3, 16, 16]\nlayers:\n  - conv: {out: 4, kernel: 3, stride: 2}\n  - roi_pool: {output: 4}\n  - conv_transpose: {out: 2, kernel: 3, stride: 2}\n  - upsample: {scale: 2, mode: bilinear}\n  - maxpool: 2\n  - flatten",
     "unpool": "input: [3, 9, 8]\nlayers:\n  - conv: {out: 4, kernel: 3, padding: 1}\n  - maxpool: {kernel: 2, ceil_mode: true}\n    as: p\n  - conv: {out: 4, kernel: 3, padding: 1}\n  - max_unpool: p\n  - conv: {out: 2, kernel: 1}",
     "upsample": "input: [2, 5, 6]\nlayers:\n  - upsample: 2\n  - upsample: {size: [13, 9], mode: bilinear}\n  - upsample: {scale: 1.5, mode: bilinear, align_corners: true}\n  - conv: {out: 2, kernel: 3}",
     "pad and crop": "input: [2, 9, 8]\nlayers:\n  - conv: {out: 3, kernel: 3}\n    as: small\n  - pad: {padding: [[1, 2], [0, 3]]}\n  - crop: {like: small}\n  - crop: {amount: [[1, 0], [2, 1]]}\n  - crop: {size: [4, 2], offset: [1, 0]}\n  - crop: {size: [3, 2]}",

@@ -382,6 +382,38 @@ def test_rcnn_runs_vgg16_per_proposal_and_sppnet_shares_the_convolutions():
     assert rcnn.macs > 100 * spp.macs
 
 
+def test_fast_rcnn_pools_each_proposal_from_one_shared_pass():
+    # Girshick 2015 (released VGG16 test.prototxt): VGG-16's 13 convolutions once per image;
+    # per proposal a 7x7 RoI max pool of conv5_3 (512*7*7 = 25,088 values, VGG's own fc6
+    # input), fc6, fc7, then cls_score 21 and bbox_pred 84 = 4*21 side by side.
+    fc = [(25_088, 4096), (4096, 4096), (4096, 21), (4096, 84)]
+    r = report("fast_rcnn").totals
+    assert r.params == VGG16_CONVS + sum(dense(i, o) for i, o in fc)
+    conv_macs = report("vgg16").totals.macs - (25088 * 4096 + 4096 * 4096 + 4096 * 1000)
+    assert r.macs == conv_macs + 2000 * sum(i * o for i, o in fc)
+    assert report("fast_rcnn").outputs == {"cls": (21,), "bbox": (84,)}
+    # VGG-16's conv5_3 sees 196 pixels (pool5's published 212 less its window's 16) with a
+    # jump of 16; a proposal may lie anywhere in the 14x14 map: 196 + 13*16 = 404, the same
+    # for every proposal and every RoI bin, so fc6..bbox_pred add nothing to it.
+    assert report("fast_rcnn").field.size == (404, 404)
+
+
+def test_network_in_network():
+    # Lin et al. 2014, the CIFAR-10 model: three mlpconv layers (a convolution and two 1x1
+    # "cccp" convolutions each), all with biases, then global average pooling of 10 maps.
+    params = (
+        conv(3, 192, 5) + conv(192, 160) + conv(160, 96)  # 14,592 + 30,880 + 15,456
+        + conv(96, 192, 5) + conv(192, 192) + conv(192, 192)  # 460,992 + 37,056 + 37,056
+        + conv(192, 192, 3) + conv(192, 192) + conv(192, 10)  # 331,968 + 37,056 + 1,930
+    )
+    assert params == 966_986
+    r = report("nin")
+    assert r.totals.params == params
+    assert rounds_to(params, 0.97, digits=2)  # the "0.97M" usually quoted for it
+    # Caffe's pools round up: 32 -> ceil((32 - 3)/2) + 1 = 16 -> ceil((16 - 3)/2) + 1 = 8
+    assert [row.output_shape[1:] for row in r.rows if row.type in ("maxpool", "avgpool")] == [(16, 16), (8, 8)]
+
+
 def test_preact_resnet():
     # He et al. 2016 (identity mappings), table 2: ResNet-164 1.7M, ResNet-1001 10.2M
     # parameters. The Torch code (KaimingHe/resnet-1k-layers) has bias-free convolutions; the
@@ -433,6 +465,7 @@ OUTPUTS = {
     "rcnn": (21,),
     "sppnet": (21,),
     "preact_resnet1001": (10,),
+    "nin": (10,),
 }
 
 

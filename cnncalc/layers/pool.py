@@ -145,7 +145,10 @@ class RoIPool(AdaptiveMaxPool):
     whole input map; wrap the layer in `each` to pool many regions."""
 
     def field(self, f: Field) -> Field:
-        return f.covering(self.spatial)  # a region can lie anywhere in the map
+        # A region can lie anywhere in the map, so every bin may read all of it: each unit of
+        # the grid sees the same field, one jump of 0 apart.
+        whole = f.covering(self.spatial)
+        return whole._replace(jump=(0,) * len(whole.jump)) if whole.known else whole
 
 
 @dataclass(frozen=True, eq=False)
