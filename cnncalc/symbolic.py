@@ -577,5 +577,13 @@ def evaluate(tree, env: Mapping[str, Any]) -> Size:
 
 
 def evaluate_text(text: str, env: Mapping[str, Any]) -> Size:
-    """Parse and evaluate in one step: ``evaluate_text("4*c", {"c": 16}) == 64``."""
+    """Parse and evaluate in one step.
+
+    >>> evaluate_text("4*c", {"c": 16}), evaluate_text("make_divisible(32 * 1.1, 8)", {})
+    (64, 32)
+    >>> evaluate_text("2^k + c // 4", {"k": 3, "c": 10})
+    10
+    >>> str(evaluate_text("17*c^2", {"c": symbol("c")}))
+    '17*c**2'
+    """
     return evaluate(parse(text), env)

@@ -10,7 +10,11 @@ from .base import axis_names, positive_size
 
 
 def extents(kernel: tuple, dilation: tuple) -> tuple:
-    """Effective kernel extents: a dilated kernel of k taps spans d*(k-1)+1 inputs."""
+    """Effective kernel extents: a dilated kernel of k taps spans d*(k-1)+1 inputs.
+
+    >>> extents((3, 3), (2, 1))
+    (5, 3)
+    """
     return tuple(d * (k - 1) + 1 for k, d in zip(kernel, dilation))
 
 
@@ -27,7 +31,15 @@ def same_padding(spatial: tuple, extent: tuple, stride: tuple) -> tuple:
 def window_sizes(spatial: tuple, extent: tuple, stride: tuple, pads: tuple, ceil_mode: bool = False) -> tuple:
     """Output sizes of a sliding window, as PyTorch computes them for conv and pooling:
     floor((i + before + after - extent) / stride) + 1, or with ceil when `ceil_mode`, where
-    a last window that would start in the right padding is dropped."""
+    a last window that would start in the right padding is dropped.
+
+    AlexNet's first layer, 11x11 at stride 4 on 224: 54 unpadded, 55 with padding 2.
+
+    >>> window_sizes((224,), (11,), (4,), ((0, 0),)), window_sizes((224,), (11,), (4,), ((2, 2),))
+    ((54,), (55,))
+    >>> window_sizes((6,), (3,), (2,), ((0, 0),), ceil_mode=True)  # floor gives 2
+    (3,)
+    """
     sizes = []
     for i, k, s, (before, after) in zip(spatial, extent, stride, pads):
         span = i + before + after - k
@@ -47,7 +59,13 @@ def window_sizes(spatial: tuple, extent: tuple, stride: tuple, pads: tuple, ceil
 def transposed_sizes(
     spatial: tuple, kernel: tuple, stride: tuple, padding: tuple, dilation: tuple, output_padding: tuple
 ) -> tuple:
-    """(i - 1)*stride - 2*padding + dilation*(kernel - 1) + output_padding + 1, per axis."""
+    """(i - 1)*stride - 2*padding + dilation*(kernel - 1) + output_padding + 1, per axis.
+
+    DCGAN's generator doubles the size with kernel 4, stride 2, padding 1: 4 -> 8.
+
+    >>> transposed_sizes((4,), (4,), (2,), (1,), (1,), (0,))
+    (8,)
+    """
     sizes = tuple(
         (i - 1) * s - 2 * p + d * (k - 1) + op + 1
         for i, k, s, p, d, op in zip(spatial, kernel, stride, padding, dilation, output_padding)
