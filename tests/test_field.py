@@ -67,6 +67,26 @@ def test_global_pooling_covers_the_whole_map():
     assert (field.size, field.start, field.whole) == ((10, 10), (-1, -1), True)
 
 
+def test_a_global_branch_merged_into_a_grid_widens_every_unit_alike():
+    # PSPNet's pooling branch: conv3 p1 on 8x8 spans [-1, 8] over its units (3 + 7*1 = 10);
+    # global pooling sees all of it, and upsampling copies that one field to every unit
+    # (jump 0). Concatenated with the conv's own grid, which lies inside [-1, 8], every
+    # merged unit sees the same 10 positions, and a 3x3 conv after it sees no more.
+    graph = network(
+        """
+input: [4, 8, 8]
+layers:
+  - conv: {out: 4, kernel: 3, padding: 1}
+  - concat: [[], [global_avgpool, {upsample: {size: [8, 8]}}]]
+  - conv: {out: 2, kernel: 3, padding: 1}
+"""
+    )
+    upsample, merge, last = graph.nodes[2].field, graph.nodes[3].field, graph.nodes[4].field
+    assert upsample.jump == (0, 0)
+    assert (merge.size, merge.jump, merge.start, merge.whole) == ((10, 10), (0, 0), (-1, -1), True)
+    assert (last.size, last.start) == ((10, 10), (-1, -1))
+
+
 def test_adaptive_pooling_uses_the_longest_window():
     # 13 -> 6: windows [floor(13i/6), ceil(13(i+1)/6)) are 3 long at most; jump 13/6
     assert fields("  - adaptive_avgpool: 6\n", "[1, 13, 13]") == [(3, Fraction(13, 6), 0)]

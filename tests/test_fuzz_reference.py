@@ -58,11 +58,15 @@ pool = st.builds(
     st.booleans(),
 )
 
+# pooling to a fixed grid: adaptive windows, or (roi_pool) one field shared by every unit
+fixed_grid = st.builds(lambda kind, n: {kind: {"output": n}}, st.sampled_from(["adaptive_avgpool", "roi_pool"]), st.integers(1, 3))
+
 simple = st.one_of(
     conv,
     conv,
     transposed,
     pool,
+    fixed_grid,
     st.sampled_from(["relu", "batchnorm", {"depthwise": {"kernel": 3, "padding": 1}}, {"upsample": 2}, {"upsample": {"scale": 2, "mode": "bilinear"}}]),
 )
 

@@ -143,6 +143,10 @@ KINDS = {
     "adaptive": "input: [3, 7, 5]\nlayers:\n  - adaptive_avgpool: {output: [3, 2]}\n  - adaptive_maxpool: {output: 5}\n  - conv: {out: 2, kernel: 3}",
     "spp": "input: [3, 13, 11]\nlayers:\n  - conv: {out: 4, kernel: 3}\n  - spp: {levels: [4, 2, 1]}\n  - dense: 6",
     "roi in each": "input: [3, 16, 16]\nlayers:\n  - conv: {out: 4, kernel: 3, padding: 1}\n  - each: {count: 50, layers: [{roi_pool: {output: 3}}, flatten, {dense: 10}]}",
+    # found by fuzzing: one field copied to every unit (jump 0), then cropped or merged
+    "broadcast then crop": "input: [1, 4, 4]\nlayers:\n  - adaptive_avgpool: 1\n  - adaptive_avgpool: 3\n  - conv_transpose: {out: 1, kernel: 1, padding: 1, bias: false}",
+    "roi beside a cropped grid": "input: [1, 4, 4]\nlayers:\n  - concat: {branches: [[], [{roi_pool: {output: 1}}]], crop: center}",
+    "roi merged, then cropped": "input: [1, 4, 4]\nlayers:\n  - concat: {branches: [[], [{roi_pool: {output: 3}}]], crop: center}\n  - conv_transpose: {out: 1, kernel: 1, padding: 1}",
     # every roi_pool unit sees the same field (jump 0); windows after it must not widen it
     "layers after roi_pool": "input: [3, 16, 16]\nlayers:\n  - conv: {out: 4, kernel: 3, stride: 2}\n  - roi_pool: {output: 4}\n  - conv_transpose: {out: 2, kernel: 3, stride: 2}\n  - upsample: {scale: 2, mode: bilinear}\n  - maxpool: 2\n  - flatten",
     "unpool": "input: [3, 9, 8]\nlayers:\n  - conv: {out: 4, kernel: 3, padding: 1}\n  - maxpool: {kernel: 2, ceil_mode: true}\n    as: p\n  - conv: {out: 4, kernel: 3, padding: 1}\n  - max_unpool: p\n  - conv: {out: 2, kernel: 1}",

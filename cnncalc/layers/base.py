@@ -94,7 +94,7 @@ class Field(NamedTuple):
         if len(taps) != len(self.size):
             return self.collapse()
         if spread:
-            return self.covering((1,) * len(taps))
+            return self.covering((1,) * len(taps)).shared()
         return Field(
             tuple(r + (n - 1) * j for r, n, j in zip(self.size, taps, self.jump)),
             tuple(divide(j, s) for j, s in zip(self.jump, scale)),
@@ -124,6 +124,11 @@ class Field(NamedTuple):
     def collapse(self) -> Field:
         """A layer that mixes all positions of its input (dense, flatten, recurrent)."""
         return self._replace(whole=True)
+
+    def shared(self) -> Field:
+        """Every unit sees this same field (a broadcast from one position, RoI pooling):
+        they are 0 apart, and windows over them widen nothing."""
+        return self._replace(jump=(0,) * len(self.jump)) if self.known else self
 
     def span(self) -> tuple:
         """(first, last) input position of the first unit's field, per axis."""

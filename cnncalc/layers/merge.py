@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from ..errors import ShapeError
-from ..symbolic import Size, divide, equal, is_concrete, smax, smin, to_text
+from ..symbolic import Size, decide, divide, equal, is_concrete, smax, smin, to_text
 from .args import Integer, choice
 from .base import Field, Layer, Shape, axis_names, numel, shape_text
 
@@ -67,7 +67,11 @@ class Merge(Layer):
         broadcasts = self.broadcasts
         whole = any(f.whole for f in moved) or any(broadcasts)  # a broadcast value reaches every unit
         local = [f for f, broadcast in zip(moved, broadcasts) if not broadcast] or moved
-        if not all(f.known for f in moved) or _jumps_differ(local):
+        if not all(f.known for f in moved):
+            return Field.unknown(whole)
+        if any(map(_shared, local)) and not all(map(_shared, local)):
+            return self._with_shared(moved, broadcasts)
+        if _jumps_differ(local):
             return Field.unknown(whole)
         if len({len(f.size) for f in moved}) != 1:
             widest = max(local, key=lambda f: len(f.size))
@@ -82,9 +86,31 @@ class Merge(Layer):
         sizes = tuple(end - start + 1 for start, end in zip(starts, ends))
         return Field(sizes, local[0].jump, tuple(starts), whole, tuple(centres), context=context)
 
+    def _with_shared(self, moved: list, broadcasts: tuple) -> Field:
+        """Branches on a grid merged with one whose units all see a single field (after RoI
+        pooling, or an upsample of one position as in PSPNet): every merged unit sees that
+        field, and so all alike when it holds every unit of the grid; otherwise no one
+        (size, jump, start) states them."""
+        hulls = [f.reach() for f, broadcast in zip(moved, broadcasts) if broadcast or _shared(f)]
+        spans = [
+            tuple((first, last + (n - 1) * j) for (first, last), n, j in zip(f.reach(), shape[1:], f.jump))
+            for f, shape, broadcast in zip(moved, self.cropped(), broadcasts)
+            if not broadcast and not _shared(f)
+        ]
+        if len({len(h) for h in hulls + spans}) != 1:
+            return Field.unknown(True)
+        hull = tuple((smin(*(h[i][0] for h in hulls)), smax(*(h[i][1] for h in hulls))) for i in range(len(hulls[0])))
+        inside = all(decide(a >= first) and decide(b <= last) for span in spans for (a, b), (first, last) in zip(span, hull))
+        if not inside:
+            return Field.unknown(True)
+        size = tuple(last - first + 1 for first, last in hull)
+        start = tuple(first for first, _ in hull)
+        centre = tuple(divide(first + last, 2) for first, last in hull)
+        return Field(size, (0,) * len(size), start, True, centre, context=hull)
+
     def misalignment(self, *fields: Field) -> str | None:
         """A note when the branches' fields are not centred on the same input position."""
-        moved = [f for f, broadcast in zip(self.shifted(fields), self.broadcasts) if not broadcast]
+        moved = [f for f, broadcast in zip(self.shifted(fields), self.broadcasts) if not broadcast and not _shared(f)]
         if len(moved) < 2 or any(f.whole or not f.known for f in moved) or len({len(f.size) for f in moved}) != 1:
             return None
         notes = []
@@ -97,6 +123,10 @@ class Merge(Layer):
                 jumps = ", ".join(to_text(j) for j in jumps)
                 notes.append(f"branch jumps differ along {name} ({jumps}): no one receptive field states the merged units")
         return "; ".join(notes) or None
+
+
+def _shared(field: Field) -> bool:
+    return field.known and bool(field.jump) and all(equal(j, 0) for j in field.jump)
 
 
 def _jumps_differ(fields: list) -> bool:

@@ -145,10 +145,7 @@ class RoIPool(AdaptiveMaxPool):
     whole input map; wrap the layer in `each` to pool many regions."""
 
     def field(self, f: Field) -> Field:
-        # A region can lie anywhere in the map, so every bin may read all of it: each unit of
-        # the grid sees the same field, one jump of 0 apart.
-        whole = f.covering(self.spatial)
-        return whole._replace(jump=(0,) * len(whole.jump)) if whole.known else whole
+        return f.covering(self.spatial).shared()  # a region can lie anywhere in the map
 
 
 @dataclass(frozen=True, eq=False)
