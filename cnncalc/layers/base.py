@@ -130,6 +130,10 @@ class Field(NamedTuple):
         they are 0 apart, and windows over them widen nothing."""
         return self._replace(jump=(0,) * len(self.jump)) if self.known else self
 
+    @property
+    def is_shared(self) -> bool:
+        return self.known and bool(self.jump) and all(equal(j, 0) for j in self.jump)
+
     def span(self) -> tuple:
         """(first, last) input position of the first unit's field, per axis."""
         return tuple((a, a + r - 1) for a, r in zip(self.start, self.size))

@@ -69,7 +69,7 @@ class Merge(Layer):
         local = [f for f, broadcast in zip(moved, broadcasts) if not broadcast] or moved
         if not all(f.known for f in moved):
             return Field.unknown(whole)
-        if any(map(_shared, local)) and not all(map(_shared, local)):
+        if any(f.is_shared for f in local) and not all(f.is_shared for f in local):
             return self._with_shared(moved, broadcasts)
         if _jumps_differ(local):
             return Field.unknown(whole)
@@ -91,11 +91,11 @@ class Merge(Layer):
         pooling, or an upsample of one position as in PSPNet): every merged unit sees that
         field, and so all alike when it holds every unit of the grid; otherwise no one
         (size, jump, start) states them."""
-        hulls = [f.reach() for f, broadcast in zip(moved, broadcasts) if broadcast or _shared(f)]
+        hulls = [f.reach() for f, broadcast in zip(moved, broadcasts) if broadcast or f.is_shared]
         spans = [
             tuple((first, last + (n - 1) * j) for (first, last), n, j in zip(f.reach(), shape[1:], f.jump))
             for f, shape, broadcast in zip(moved, self.cropped(), broadcasts)
-            if not broadcast and not _shared(f)
+            if not broadcast and not f.is_shared
         ]
         if len({len(h) for h in hulls + spans}) != 1:
             return Field.unknown(True)
@@ -110,7 +110,7 @@ class Merge(Layer):
 
     def misalignment(self, *fields: Field) -> str | None:
         """A note when the branches' fields are not centred on the same input position."""
-        moved = [f for f, broadcast in zip(self.shifted(fields), self.broadcasts) if not broadcast and not _shared(f)]
+        moved = [f for f, broadcast in zip(self.shifted(fields), self.broadcasts) if not broadcast and not f.is_shared]
         if len(moved) < 2 or any(f.whole or not f.known for f in moved) or len({len(f.size) for f in moved}) != 1:
             return None
         notes = []
@@ -123,10 +123,6 @@ class Merge(Layer):
                 jumps = ", ".join(to_text(j) for j in jumps)
                 notes.append(f"branch jumps differ along {name} ({jumps}): no one receptive field states the merged units")
         return "; ".join(notes) or None
-
-
-def _shared(field: Field) -> bool:
-    return field.known and bool(field.jump) and all(equal(j, 0) for j in field.jump)
 
 
 def _jumps_differ(fields: list) -> bool:
