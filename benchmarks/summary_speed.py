@@ -95,11 +95,12 @@ def main() -> None:
         "python: import typer, rich, yaml": [sys.executable, "-c", "import typer, rich.console, rich.table, yaml"],
         "cnncalc summary lenet5": [cnncalc, "summary", "lenet5"],
         "cnncalc summary lenet5 -f json": [cnncalc, "summary", "lenet5", "-f", "json"],
-        "cnncalc summary resnet50": [cnncalc, "summary", "resnet50", "-f", "json"],
+        "cnncalc summary resnet50": [cnncalc, "summary", "resnet50"],
+        "cnncalc summary resnet50 -f json": [cnncalc, "summary", "resnet50", "-f", "json"],
         "cnncalc summary bottleneck": [cnncalc, "summary", "bottleneck"],
     }
     for name, (wall, cpu) in zip(commands, command_times(list(commands.values()))):
-        print(f"{name:34s} wall median {statistics.median(wall) * 1000:5.0f} ms (min {min(wall) * 1000:4.0f})"
+        print(f"{name:36s} wall median {statistics.median(wall) * 1000:5.0f} ms (min {min(wall) * 1000:4.0f})"
               f"   CPU median {statistics.median(cpu) * 1000:5.0f} ms")
     print()
     rows = []

@@ -132,3 +132,21 @@ def test_piped_tables_keep_long_numbers_on_one_line(monkeypatch):
     assert result.exit_code == 0
     assert "118,013,952" in result.output
     assert "25,557,032" in result.output  # torchvision's ResNet-50 parameter count
+
+
+def test_a_long_table_keeps_one_line_per_row(monkeypatch):
+    # the summary table is laid out a column at a time: every row (each layer, and a row
+    # opening each block) must stay one line, its columns aligned with the header's
+    monkeypatch.delenv("COLUMNS", raising=False)
+    lines = run("summary", "resnet50").output.splitlines()
+    body = [line for line in lines if line.startswith("│")]
+    header = next(line for line in lines if line.startswith("┃ Layer"))
+    # one line per convolution: the stem, 3 in each of 16 bottlenecks, 4 projections
+    assert sum(line.split("│")[2].strip() == "conv" for line in body) == 1 + 16 * 3 + 4
+    # and each line holds its own row: the stem conv with its MACs, the classifier with
+    # 2048*1000 + 1000 = 2,049,000 parameters
+    assert "118,013,952" in body[0] and body[0].split("│")[2].strip() == "conv"
+    dense = [line for line in body if line.split("│")[2].strip() == "dense"]
+    assert len(dense) == 1 and "2,049,000" in dense[0]
+    assert {len(line) for line in body} == {len(header)}
+    assert [line.index("│", 2) for line in body] == [header.index("┃", 2)] * len(body)
