@@ -123,6 +123,7 @@ class Spec:
     variants: dict = field(default_factory=dict)
     expect: dict = field(default_factory=dict)
     loc: Loc = Loc(None, None, None)
+    depends: tuple = ()  # the files it includes, directly or not (resolved paths)
 
 
 # --- reading ----------------------------------------------------------------------------------
@@ -137,24 +138,34 @@ def load_file(path: str | Path, _including: tuple = ()) -> Spec:
     from .yamlread import read_source
 
     resolved = path.resolve()
-    try:
-        stat = resolved.stat()
-        key = (name, resolved, stat.st_mtime_ns, stat.st_size)
-    except OSError:
-        key = None  # read_source says why it cannot be read
+    key = (name, resolved)
     if key in _LOADED:
-        return _LOADED[key]
+        versions, spec = _LOADED[key]
+        if versions == _versions((resolved, *spec.depends)):
+            return spec
     spec = parse_text(read_source(path), name, _including=(*_including, resolved))
-    if key is not None and len(_LOADED) < MAX_LOADED:
-        _LOADED[key] = spec
+    if len(_LOADED) < MAX_LOADED:
+        _LOADED[key] = (_versions((resolved, *spec.depends)), spec)
     return spec
 
 
-# Specs already read in this process, by file and version: `list`, `check` and `verify --all`
-# read the same family files and shared blocks many times. A file that read without error
-# includes no cycle, so its Spec is the same whichever file included it.
-_LOADED: dict[tuple, Spec] = {}
+# Specs already read in this process, with the versions of the files they were read from
+# (their own and every include): `list`, `check` and `verify --all` read the same family
+# files and shared blocks many times. A file that read without error includes no cycle, so
+# its Spec is the same whichever file included it.
+_LOADED: dict[tuple, tuple] = {}
 MAX_LOADED = 256
+
+
+def _versions(paths: tuple) -> tuple:
+    def version(path: Path):
+        try:
+            stat = path.stat()
+        except OSError:
+            return None
+        return stat.st_mtime_ns, stat.st_size
+
+    return tuple(version(path) for path in paths)
 
 
 def parse_text(text: str, file: str | None, _including: tuple = ()) -> Spec:
@@ -279,6 +290,7 @@ class _Parser:
         self.including = including
         self.block_names: dict[str, Loc] = {}
         self.blocks: dict[str, Block] = {}
+        self.depends: list[Path] = []
 
     def spec(self, document: V) -> Spec:
         top = _mapping(document, "a spec")
@@ -322,6 +334,7 @@ class _Parser:
             variants=self.variants(top["variants"]) if "variants" in top else {},
             expect=_mapping(top["expect"], "'expect'") if "expect" in top else {},
             loc=document.loc,
+            depends=tuple(dict.fromkeys(self.depends)),
         )
 
     def includes(self, v: V | None) -> list[Spec]:
@@ -340,6 +353,7 @@ class _Parser:
                 specs.append(load_file(path, self.including))
             except SpecError as error:
                 raise error.located(hint=f"included from {self.file}:{item.loc.line}") from None
+            self.depends += [path.resolve(), *specs[-1].depends]
         return specs
 
     def variants(self, v: V) -> dict:

@@ -302,3 +302,13 @@ def test_a_file_changed_on_disk_is_read_again(tmp_path):
     assert build(load_file(path)).nodes[-1].layer.params() == (4 + 1) * 2
     path.write_text("input: [4]\nlayers:\n  - dense: 30\n")
     assert build(load_file(path)).nodes[-1].layer.params() == (4 + 1) * 30
+
+
+def test_a_changed_include_is_read_again(tmp_path):
+    # the including file is unchanged; the block it takes from another file is edited
+    (tmp_path / "blocks.yaml").write_text("blocks:\n  head: [{dense: 2}]\n")
+    path = tmp_path / "net.yaml"
+    path.write_text("include: [blocks.yaml]\ninput: [4]\nlayers: [head]\n")
+    assert build(load_file(path)).nodes[-1].layer.params() == (4 + 1) * 2
+    (tmp_path / "blocks.yaml").write_text("blocks:\n  head: [{dense: 30}]\n")
+    assert build(load_file(path)).nodes[-1].layer.params() == (4 + 1) * 30
