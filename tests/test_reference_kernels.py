@@ -84,6 +84,9 @@ CONVS = [
     dict(c=3, out=5, kernel=(1, 1), stride=(1, 1), padding=0, dilation=(1, 1), groups=1, size=(4, 5)),  # plain 1x1
     dict(c=3, out=4, kernel=(5, 3), stride=(3, 2), padding="same", dilation=(1, 1), groups=1, size=(10, 7)),
     dict(c=2, out=2, kernel=(3, 3), stride=(2, 2), padding="same", dilation=(2, 1), groups=1, size=(8, 9)),
+    # one channel, unpadded: the channels-last view of the input is "contiguous" to NumPy
+    # though its channel stride is H*W values (LeNet-5's first layer read outside the array)
+    dict(c=1, out=2, kernel=(5, 5), stride=(1, 1), padding=0, dilation=(1, 1), groups=1, size=(12, 12)),
 ]
 
 

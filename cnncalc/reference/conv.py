@@ -9,7 +9,7 @@ from math import prod
 import numpy as np
 
 from .step import Out, Step
-from .windows import Scatter, Window, pad, row_views, same_pads, tap_views
+from .windows import Scatter, Window, pad, row_views, rows_are_runs, same_pads, tap_views
 
 
 def _ints(values) -> tuple:
@@ -71,7 +71,7 @@ def _blocked(step: Step, xp: np.ndarray, windows: list[Window], weight: np.ndarr
     row_values = inner * taps * channels
     block = max(1, min(windows[0].count, BLOCK_BYTES // (row_values * xp.itemsize)))
     scratch = step.scratch(block * row_values)
-    by_rows = windows[-1].dilation == 1 and windows[-1].kernel > 1 and xp.flags.c_contiguous
+    by_rows = windows[-1].dilation == 1 and windows[-1].kernel > 1 and rows_are_runs(xp)
     for n in range(xp.shape[0]):
         for r0 in range(0, windows[0].count, block):
             rows = min(block, windows[0].count - r0)

@@ -99,15 +99,24 @@ def tap_views(xp: np.ndarray, windows: list[Window], first: tuple | None = None)
         yield taps, xp[(slice(None), *where, Ellipsis)]
 
 
+def rows_are_runs(xp: np.ndarray) -> bool:
+    """Whether each position of the last spatial axis holds its C values side by side and
+    the next position follows at once. Not `flags.c_contiguous`: with one channel, NumPy
+    calls an array contiguous whatever the channel axis's stride (a transposed input has
+    H*W*itemsize there), and a view built on that stride reads outside the array."""
+    itemsize, channels = xp.itemsize, xp.shape[-1]
+    return xp.strides[-2] == channels * itemsize and (channels == 1 or xp.strides[-1] == itemsize)
+
+
 def row_views(xp: np.ndarray, windows: list[Window], first: tuple | None = None):
     """As `tap_views`, but all taps along the last axis at once: with channels last and no
     dilation there, a kernel row's taps lie side by side in memory, so one strided view of
-    shape (batch, *counts, kernel*C) holds them (for a contiguous xp)."""
+    shape (batch, *counts, kernel*C) holds them (only where `rows_are_runs(xp)`)."""
     last = windows[-1]
     starts = replace(last, kernel=1)
     for taps, view in tap_views(xp, [*windows[:-1], starts], first):
         shape = (*view.shape[:-1], last.kernel * xp.shape[-1])
-        yield taps[:-1], np.lib.stride_tricks.as_strided(view, shape, (*view.strides[:-1], xp.strides[-1]), writeable=False)
+        yield taps[:-1], np.lib.stride_tricks.as_strided(view, shape, (*view.strides[:-1], xp.itemsize), writeable=False)
 
 
 @dataclass(frozen=True)
