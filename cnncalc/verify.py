@@ -232,7 +232,7 @@ def _slack(graph) -> list:
             if len(jump_before) != rank or len(before) != rank:
                 continue
             for axis in range(rank):
-                if jump_before[axis] == 0:  # every unit before saw the same field (after roi_pool)
+                if jump_before[axis] == 0:  # a shared field: every unit before saw the same inputs
                     result[axis] = max(result[axis], before[axis])
                     continue
                 ratio = Fraction(node.field.jump[axis]) / Fraction(jump_before[axis])

@@ -79,7 +79,7 @@ class Merge(Layer):
         # context: all a broadcast branch saw, and the other branches' context
         reached = [f.reach() for f, broadcast in zip(moved, broadcasts) if broadcast]
         reached += [f.context for f in local if f.context]
-        context = tuple((smin(*(r[i][0] for r in reached)), smax(*(r[i][1] for r in reached))) for i in range(len(moved[0].size))) if reached else ()
+        context = _hull(reached) if reached else ()
         starts = [smin(*axis) for axis in zip(*(f.start for f in local))]
         ends = [smax(*(f.start[i] + f.size[i] - 1 for f in local)) for i in range(len(starts))]
         centres = [divide(smin(*axis) + smax(*axis), 2) for axis in zip(*(f.centre for f in local))]
@@ -99,7 +99,7 @@ class Merge(Layer):
         ]
         if len({len(h) for h in hulls + spans}) != 1:
             return Field.unknown(True)
-        hull = tuple((smin(*(h[i][0] for h in hulls)), smax(*(h[i][1] for h in hulls))) for i in range(len(hulls[0])))
+        hull = _hull(hulls)
         inside = all(decide(a >= first) and decide(b <= last) for span in spans for (a, b), (first, last) in zip(span, hull))
         if not inside:
             return Field.unknown(True)
@@ -123,6 +123,11 @@ class Merge(Layer):
                 jumps = ", ".join(to_text(j) for j in jumps)
                 notes.append(f"branch jumps differ along {name} ({jumps}): no one receptive field states the merged units")
         return "; ".join(notes) or None
+
+
+def _hull(spans: list) -> tuple:
+    """Per axis, the (first, last) covering every one of `spans` (each per-axis pairs)."""
+    return tuple((smin(*(first for first, _ in axis)), smax(*(last for _, last in axis))) for axis in zip(*spans))
 
 
 def _jumps_differ(fields: list) -> bool:
