@@ -17,6 +17,13 @@ def row_colours(report: Report, spans: tuple) -> list:
     return colours
 
 
+def _short(report: Report, row) -> str:
+    """A row's path below its innermost block: residual.body[0] for layers[0].bottleneck[0].residual.body[0]."""
+    if not row.groups:
+        return row.path
+    return row.path[len(report.groups[row.groups[-1]].path) :].lstrip(".") or row.path
+
+
 def _span_label(report: Report, span) -> str:
     if span.label is not None:
         return span.label
@@ -28,7 +35,7 @@ def layer_axis(ax, report: Report, spans: tuple, depth: int) -> None:
     """Ticks, labels and block boundaries along the x axis of `ax`."""
     n = len(report.rows)
     if n <= FEW_ROWS:
-        ax.set_xticks(range(n), [f"{row.path} {row.type}" for row in report.rows], rotation=90, fontsize=7)
+        ax.set_xticks(range(n), [f"{_short(report, row)} {row.type}" for row in report.rows], rotation=90, fontsize=7)
     else:
         ax.set_xticks([(s.first + s.last) / 2 for s in spans], [_span_label(report, s) for s in spans], rotation=90, fontsize=7)
     for span in spans[1:]:

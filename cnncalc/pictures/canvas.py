@@ -82,8 +82,9 @@ def _metadata(suffix: str) -> dict:
 
 def human_ticks(axis) -> None:
     """Tick labels as 1K, 10M, 1G instead of 10^3."""
-    from matplotlib.ticker import FuncFormatter
+    from matplotlib.ticker import FuncFormatter, NullFormatter
 
     from ..render import human
 
+    axis.set_minor_formatter(NullFormatter())
     axis.set_major_formatter(FuncFormatter(lambda value, _: human(int(value)) if value >= 1 and float(value).is_integer() else f"{value:g}"))

@@ -111,3 +111,16 @@ def unit_box(row: Row, unit: tuple | None = None) -> Box:
     centre = tuple(Fraction(f + l, 2) for f, l in zip(first, last))
     effective = tuple(c + o * j for c, o, j in zip(field.centre, unit, field.jump)) if field.centre else centre
     return Box(tuple(unit), first, last, centre, tuple(Fraction(e) for e in effective), field.whole)
+
+
+def box_row(report: Report) -> Row | None:
+    """The row whose field the report draws on the input: the last layer whose field does
+    not yet cover the input (the most a unit sees while it still sees a part), else the
+    last row with a spatial field."""
+    extent = report.input[1:]
+    first = covering(report)
+    candidates = report.rows[:first] if first is not None else report.rows
+    for row in reversed(candidates):
+        if row.field.known and len(row.field.size) == len(extent) and len(row.output_shape) - 1 == len(extent):
+            return row
+    return None

@@ -8,6 +8,7 @@ from collections.abc import Mapping, Sequence
 
 from ..compare import Comparison, load_with
 from ..errors import ShapeError, SpecError
+from ..render import human
 from .canvas import BLOCK_COLOURS, human_ticks, pyplot
 from .series import number, require_numbers
 
@@ -24,19 +25,24 @@ def scatter_chart(comparison: Comparison):
                 hint="or give a range, e.g. --set c=16:256:16, to draw curves",
             )
     plt = pyplot()
+    from matplotlib.ticker import LogLocator
+
     figure, ax = plt.subplots(figsize=(7.5, 5.5), layout="constrained")
     params = [number(column.figures["params"]) for column in comparison.columns]
     macs = [number(column.figures["macs"]) for column in comparison.columns]
     colours = [BLOCK_COLOURS[i % len(BLOCK_COLOURS)] for i in range(len(params))]
     ax.scatter(params, macs, s=40, c=colours, zorder=3)
     for column, x, y in zip(comparison.columns, params, macs):
-        ax.annotate(column.name, (x, y), xytext=(6, 4), textcoords="offset points", fontsize=9)
+        label = f"{column.name} ({human(column.figures['params'])}, {human(column.figures['macs'])})"
+        ax.annotate(label, (x, y), xytext=(6, 4), textcoords="offset points", fontsize=9)
     if all(v > 0 for v in params + macs):
         ax.set_xscale("log")
         ax.set_yscale("log")
         ax.margins(0.15)
-    human_ticks(ax.xaxis)
-    human_ticks(ax.yaxis)
+    for axis in (ax.xaxis, ax.yaxis):
+        human_ticks(axis)
+        if all(v > 0 for v in params + macs):
+            axis.set_major_locator(LogLocator(base=10, subs=(1, 2, 5)))
     ax.set_xlabel("parameters (learnable)")
     convention = "bias counted" if comparison.bias_macs else "bias not counted"
     ax.set_ylabel(f"MACs per sample ({convention})")
