@@ -31,6 +31,12 @@ def _span_label(report: Report, span) -> str:
     return " ".join(types) if len(types) <= 3 else f"{len(types)} layers"
 
 
+def mark_blocks(ax, spans: tuple) -> None:
+    """A dashed line where one block ends and the next begins."""
+    for span in spans[1:]:
+        ax.axvline(span.first - 0.5, color="#666666", linewidth=0.6, linestyle="--")
+
+
 def layer_axis(ax, report: Report, spans: tuple, depth: int) -> None:
     """Ticks, labels and block boundaries along the x axis of `ax`."""
     n = len(report.rows)
@@ -38,7 +44,5 @@ def layer_axis(ax, report: Report, spans: tuple, depth: int) -> None:
         ax.set_xticks(range(n), [f"{_short(report, row)} {row.type}" for row in report.rows], rotation=90, fontsize=7)
     else:
         ax.set_xticks([(s.first + s.last) / 2 for s in spans], [_span_label(report, s) for s in spans], rotation=90, fontsize=7)
-    for span in spans[1:]:
-        ax.axvline(span.first - 0.5, color="#666666", linewidth=0.6, linestyle="--")
     ax.set_xlim(-0.6, n - 0.4)
     ax.set_xlabel(f"layers in run order ({n}); colours and dashed lines: blocks at depth {depth}")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from ..analysis import Report
 from ..render import human, human_bytes
-from .axis import layer_axis, row_colours
+from .axis import layer_axis, mark_blocks, row_colours
 from .canvas import human_ticks, pyplot
 from .series import number, require_numbers, spans
 
@@ -36,5 +36,6 @@ def cost_chart(report: Report, depth: int = 0):
         ax.set_ylabel(label.format(dtype=report.dtype, batch=report.batch))
         ax.text(0.995, 0.97, f"total {text(of_totals(report.totals))}", transform=ax.transAxes, ha="right", va="top", fontsize=8)
         ax.grid(axis="y", linewidth=0.3, alpha=0.6)
+        mark_blocks(ax, cut)
     layer_axis(axes[-1], report, cut, depth)
     return figure

@@ -9,7 +9,7 @@ from __future__ import annotations
 from ..analysis import Report, Row
 from ..errors import SpecError
 from ..layers import axis_names
-from .axis import layer_axis
+from .axis import layer_axis, mark_blocks
 from .canvas import pyplot
 from .series import covering, number, require_numbers, spans, unit_box
 
@@ -56,7 +56,9 @@ def field_chart(report: Report, depth: int = 0):
     ax.set_title(f"{report.name}: receptive field per layer, input {'x'.join(map(str, extent))}")
     ax.grid(axis="y", linewidth=0.3, alpha=0.6)
     ax.legend(loc="upper left", fontsize=8)
-    layer_axis(ax, report, spans(report, depth), depth)
+    cut = spans(report, depth)
+    mark_blocks(ax, cut)
+    layer_axis(ax, report, cut, depth)
     return figure
 
 
