@@ -80,11 +80,12 @@ def _metadata(suffix: str) -> dict:
     return {".png": {"Software": None}, ".svg": {"Date": None, "Creator": None}, ".pdf": {"CreationDate": None, "Producer": None, "Creator": None}}[suffix]
 
 
-def human_ticks(axis) -> None:
-    """Tick labels as 1K, 10M, 1G instead of 10^3."""
+def human_ticks(axis, text=None) -> None:
+    """Tick labels as 1K, 10M, 1G (or `text`, e.g. human_bytes) instead of 10^3."""
     from matplotlib.ticker import FuncFormatter, NullFormatter
 
     from ..render import human
 
+    text = text or human
     axis.set_minor_formatter(NullFormatter())
-    axis.set_major_formatter(FuncFormatter(lambda value, _: human(int(value)) if value >= 1 and float(value).is_integer() else f"{value:g}"))
+    axis.set_major_formatter(FuncFormatter(lambda value, _: text(int(value)) if value >= 1 and float(value).is_integer() else f"{value:g}"))

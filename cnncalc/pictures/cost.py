@@ -12,7 +12,7 @@ from .series import number, require_numbers, spans
 PANELS = (
     ("macs", "MACs", lambda row: row.macs, lambda t: t.macs, human),
     ("params", "parameters", lambda row: row.params, lambda t: t.params, human),
-    ("activation_bytes", "activation memory\n(bytes, {dtype}, batch {batch})", lambda row: row.activation_bytes, lambda t: t.activation_bytes, human_bytes),
+    ("activation_bytes", "activation memory\n({dtype}, batch {batch})", lambda row: row.activation_bytes, lambda t: t.activation_bytes, human_bytes),
 )
 
 
@@ -32,7 +32,7 @@ def cost_chart(report: Report, depth: int = 0):
         ax.bar(x, heights, color=colours, width=0.8, label=key)
         if any(h > 0 for h in heights):
             ax.set_yscale("log")
-            human_ticks(ax.yaxis)
+            human_ticks(ax.yaxis, text)
         ax.set_ylabel(label.format(dtype=report.dtype, batch=report.batch))
         ax.text(0.995, 0.97, f"total {text(of_totals(report.totals))}", transform=ax.transAxes, ha="right", va="top", fontsize=8)
         ax.grid(axis="y", linewidth=0.3, alpha=0.6)
