@@ -14,6 +14,13 @@ from .common import INPUT_HELP, SET_HELP, SPEC_HELP, fail, parse_shape, parse_va
 KINDS = ("cost", "field", "diagram")
 MAX_POINTS = 500
 
+# The options plot and report share (typer reads these as plain defaults, once per command).
+SET = typer.Option(None, "--set", "-s", help=SET_HELP)
+INPUT = typer.Option(None, "--input", "-i", help=INPUT_HELP)
+BATCH = typer.Option(1, "--batch", "-b", min=1, help="Batch size for the memory figures.")
+DTYPE = typer.Option("fp32", "--dtype", help="Number format for memory: fp64, fp32, fp16, bf16, fp8, int8, int4, binary.")
+BIAS_MACS = typer.Option(False, "--bias-macs", help="Count one MAC per bias addition, as torchinfo does.")
+
 
 def plot(
     spec: str = typer.Argument(..., help=SPEC_HELP),
@@ -22,11 +29,11 @@ def plot(
     at: Optional[str] = typer.Option(None, "--at", help="With --kind field: the layer whose unit's field is drawn, as summary prints its path, e.g. layers[3]."),
     unit: Optional[str] = typer.Option(None, "--unit", help="With --at: the unit, e.g. 0,0 (default: the middle one)."),
     depth: Optional[int] = typer.Option(None, "--depth", "-d", min=0, help="Colour by blocks at this depth (cost, field; default 0); fold blocks below it (diagram; default: what fits a page)."),
-    set_: Optional[List[str]] = typer.Option(None, "--set", "-s", help=SET_HELP),
-    input: Optional[str] = typer.Option(None, "--input", "-i", help=INPUT_HELP),
-    batch: int = typer.Option(1, "--batch", "-b", min=1, help="Batch size for the memory figures."),
-    dtype: str = typer.Option("fp32", "--dtype", help="Number format for memory: fp64, fp32, fp16, bf16, fp8, int8, int4, binary."),
-    bias_macs: bool = typer.Option(False, "--bias-macs", help="Count one MAC per bias addition, as torchinfo does."),
+    set_: Optional[List[str]] = SET,
+    input: Optional[str] = INPUT,
+    batch: int = BATCH,
+    dtype: str = DTYPE,
+    bias_macs: bool = BIAS_MACS,
 ) -> None:
     """Draw a network: cost per layer, receptive-field growth, one unit's field, or its structure."""
     from ..api import load
@@ -78,11 +85,11 @@ def report(
     spec: str = typer.Argument(..., help=SPEC_HELP),
     output: Path = typer.Option(..., "--output", "-o", help="The page to write, e.g. unet.html."),
     depth: Optional[int] = typer.Option(None, "--depth", "-d", min=0, help="Fold the table's blocks below this depth (default: what keeps about 40 rows open)."),
-    set_: Optional[List[str]] = typer.Option(None, "--set", "-s", help=SET_HELP),
-    input: Optional[str] = typer.Option(None, "--input", "-i", help=INPUT_HELP),
-    batch: int = typer.Option(1, "--batch", "-b", min=1, help="Batch size for the memory figures."),
-    dtype: str = typer.Option("fp32", "--dtype", help="Number format for memory: fp64, fp32, fp16, bf16, fp8, int8, int4, binary."),
-    bias_macs: bool = typer.Option(False, "--bias-macs", help="Count one MAC per bias addition, as torchinfo does."),
+    set_: Optional[List[str]] = SET,
+    input: Optional[str] = INPUT,
+    batch: int = BATCH,
+    dtype: str = DTYPE,
+    bias_macs: bool = BIAS_MACS,
     verify: bool = typer.Option(False, "--verify", help="Also run the NumPy reference and show its verdict (exit 1 if it disagrees)."),
 ) -> None:
     """One self-contained HTML page: the layer table, totals, charts, diagram, formulas."""
