@@ -10,7 +10,7 @@ import sys
 
 import typer
 
-from . import check, compare, layer, summary, verify
+from . import check, compare, layer, pictures, summary, verify
 
 app = typer.Typer(
     add_completion=False,
@@ -23,6 +23,8 @@ app.command("compare")(compare.compare)
 app.command("layer")(layer.layer)
 app.command("check")(check.check)
 app.command("verify")(verify.verify)
+app.command("plot")(pictures.plot)
+app.command("report")(pictures.report)
 
 
 def main() -> None:
